@@ -1,0 +1,45 @@
+/* cli: shared pieces of the ipsim subcommands (option parsing, progress,
+ * exit codes). Exit status: 0 success, 1 runtime failure, 2 bad input. */
+#ifndef IPSIM_CLI_H
+#define IPSIM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+/* Parses a whole unsigned integer within [min, max]; prints an error naming
+ * `option` and returns false otherwise. */
+bool cli_parse_u64(const char *option, const char *text, uint64_t min, uint64_t max,
+                   uint64_t *out);
+
+/* Returns the value of an option that takes one (advancing *i), or NULL with
+ * an error printed when it is missing. */
+const char *cli_option_value(int argc, char **argv, int *i);
+
+/* Default number of threads: the online processors. */
+int cli_default_threads(void);
+
+/* Progress line on stderr (only when stderr is a terminal and not quiet). */
+typedef struct cli_progress {
+    bool enabled;
+    double start;          /* monotonic seconds */
+    const char *label;
+} cli_progress;
+
+void cli_progress_start(cli_progress *p, const char *label, bool quiet);
+void cli_progress_update(cli_progress *p, size_t done, size_t total, uint64_t events);
+void cli_progress_end(cli_progress *p);
+double cli_now(void); /* monotonic seconds */
+
+/* Output-file protection against interruption: remembers the temporary
+ * file to remove on SIGINT/SIGTERM. */
+void cli_guard_tmp(const char *tmp_path);
+void cli_unguard_tmp(void);
+
+#endif

@@ -1,0 +1,111 @@
+/* cli_common: option parsing, progress display and signal guard shared by
+ * the subcommands; see cli.h. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+bool cli_parse_u64(const char *option, const char *text, uint64_t min, uint64_t max,
+                   uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!text || !*text || *text == '-') {
+        fprintf(stderr, "ipsim: %s: '%s' is not a whole number (allowed %llu..%llu)\n", option,
+                text ? text : "", (unsigned long long)min, (unsigned long long)max);
+        return false;
+    }
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || *end || v < min || v > max) {
+        fprintf(stderr, "ipsim: %s: '%s' is not a whole number in %llu..%llu\n", option, text,
+                (unsigned long long)min, (unsigned long long)max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+const char *cli_option_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "ipsim: option %s needs a value\n", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+int cli_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void cli_progress_start(cli_progress *p, const char *label, bool quiet)
+{
+    p->enabled = !quiet && isatty(STDERR_FILENO);
+    p->start = cli_now();
+    p->label = label;
+}
+
+void cli_progress_update(cli_progress *p, size_t done, size_t total, uint64_t events)
+{
+    if (!p->enabled)
+        return;
+    double el = cli_now() - p->start;
+    enum { WIDTH = 30 };
+    int fill = total ? (int)((double)done / (double)total * WIDTH) : 0;
+    char bar[WIDTH + 1];
+    for (int i = 0; i < WIDTH; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[WIDTH] = 0;
+    double rate = el > 0 ? (double)events / el : 0;
+    char eta[32] = "--";
+    if (done > 0 && done < total)
+        snprintf(eta, sizeof eta, "%.0fs", el / (double)done * (double)(total - done));
+    else if (done == total)
+        snprintf(eta, sizeof eta, "0s");
+    fprintf(stderr, "\r%s [%s] %zu/%zu  %.2fM events/s  %.0fs elapsed, %s left   ", p->label, bar,
+            done, total, rate / 1e6, el, eta);
+    fflush(stderr);
+}
+
+void cli_progress_end(cli_progress *p)
+{
+    if (p->enabled)
+        fprintf(stderr, "\n");
+}
+
+static char guarded_tmp[4200];
+
+static void on_signal(int sig)
+{
+    if (guarded_tmp[0])
+        unlink(guarded_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_guard_tmp(const char *tmp_path)
+{
+    snprintf(guarded_tmp, sizeof guarded_tmp, "%s", tmp_path);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+}
+
+void cli_unguard_tmp(void)
+{
+    guarded_tmp[0] = 0;
+}

@@ -1,0 +1,51 @@
+/* main: the ipsim command line: dispatches to the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "ipsim %s: simulate Belgian invalidity claimants with mental disorders under\n"
+            "place-then-train (IPS) and train-then-place employment support.\n"
+            "\n"
+            "Usage: ipsim COMMAND [OPTIONS]\n"
+            "\n"
+            "Commands:\n"
+            "  run [CONFIG]       run a scenario (default: built-in Belgian scenario), write HDF5\n"
+            "  validate FILE      check a config file and exit\n"
+            "  bench              national-scale speed and memory benchmark\n"
+            "\n"
+            "  ipsim COMMAND --help   options of a command\n"
+            "  ipsim --version        program version\n"
+            "\n"
+            "Exit status: 0 success, 1 runtime failure, 2 bad input (usage, config, output).\n",
+            IPSIM_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("ipsim %s\n", IPSIM_VERSION);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "validate"))
+        return cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bench"))
+        return cmd_bench(argc - 1, argv + 1);
+    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench; see ipsim --help)\n",
+            cmd);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,41 @@
+/* config: the JSON scenario language. Reads a config over the built-in
+ * default Belgian scenario (configs/belgium_default.json, embedded), checks
+ * every key strictly, and yields the model parameters plus the resolved
+ * config text (defaults merged with the user's file) for the output file.
+ * docs/config.md documents every key, unit, default and source.
+ */
+#ifndef IPSIM_CONFIG_H
+#define IPSIM_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "models/params.h"
+
+typedef struct ipsim_config {
+    model_params model;
+    uint64_t seed;
+    size_t replications;
+    char description[512];
+    char source[512];      /* file name, or "built-in default" */
+    char *resolved_json;   /* heap; the full effective config */
+} ipsim_config;
+
+/* Status codes of config_load. */
+enum { CONFIG_OK = 0, CONFIG_INVALID = 2, CONFIG_NOMEM = -1 };
+
+/* Loads `path` (NULL: the built-in default) into *cfg. Every problem is
+ * printed to `err`, one per line, as "FILE:LINE:COL: PATH: message".
+ * Returns CONFIG_OK, CONFIG_INVALID or CONFIG_NOMEM. On success the caller
+ * frees with config_clear. */
+int config_load(const char *path, ipsim_config *cfg, FILE *err);
+
+/* Loads config text held in memory (for tests and embedded scenarios). */
+int config_load_text(const char *name, const char *text, size_t len, ipsim_config *cfg,
+                     FILE *err);
+
+void config_clear(ipsim_config *cfg);
+
+/* The embedded default scenario text. */
+const char *config_default_text(size_t *len);
+
+#endif

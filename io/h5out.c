@@ -1,0 +1,431 @@
+/* h5out: HDF5 writing of run sets; see h5out.h. All datasets are chunked
+ * and deflate-compressed with the shuffle filter; integer counts are int32. */
+#include "io/h5out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <hdf5.h>
+
+#include "models/claimant.h"
+#include "models/policy.h"
+
+int h5out_begin(h5out_target *t, const char *path, bool force, char *err, size_t errlen)
+{
+    if (strlen(path) >= sizeof t->final_path) {
+        snprintf(err, errlen, "%s: output path too long", path);
+        return -1;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && !force) {
+        snprintf(err, errlen, "%s: file exists; use --force to overwrite it", path);
+        return -1;
+    }
+    snprintf(t->final_path, sizeof t->final_path, "%s", path);
+    snprintf(t->tmp_path, sizeof t->tmp_path, "%s.tmp-%ld", path, (long)getpid());
+    int fd = open(t->tmp_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot write here: %s", path, strerror(errno));
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+void h5out_abort(const h5out_target *t)
+{
+    if (t->tmp_path[0])
+        unlink(t->tmp_path);
+}
+
+int h5out_commit(const h5out_target *t, char *err, size_t errlen)
+{
+    if (rename(t->tmp_path, t->final_path) != 0) {
+        snprintf(err, errlen, "%s: cannot rename from %s: %s", t->final_path, t->tmp_path,
+                 strerror(errno));
+        h5out_abort(t);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static int attr_string(hid_t loc, const char *name, const char *value)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, strlen(value) + 1);
+    H5Tset_strpad(type, H5T_STR_NULLTERM);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a >= 0 && H5Awrite(a, type, value) >= 0 ? 0 : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+    return rc;
+}
+
+static int attr_double(hid_t loc, const char *name, double value)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, &value) >= 0 ? 0 : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    return rc;
+}
+
+static int attr_u64(hid_t loc, const char *name, uint64_t value)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(loc, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_UINT64, &value) >= 0 ? 0 : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    return rc;
+}
+
+/* Attribute holding a list of strings (dimension labels). */
+static int attr_labels(hid_t loc, const char *name, const char *const *labels, size_t n)
+{
+    size_t width = 1;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(labels[i]) + 1 > width)
+            width = strlen(labels[i]) + 1;
+    char *buf = calloc(n, width);
+    if (!buf)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        memcpy(buf + i * width, labels[i], strlen(labels[i]));
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, width);
+    H5Tset_strpad(type, H5T_STR_NULLPAD);
+    hsize_t dim = n;
+    hid_t space = H5Screate_simple(1, &dim, NULL);
+    hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a >= 0 && H5Awrite(a, type, buf) >= 0 ? 0 : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+    free(buf);
+    return rc;
+}
+
+/* Chunked, compressed dataset of `rank` dims; chunks span whole trailing
+ * dimensions and up to 64 leading rows. */
+static hid_t create_dataset(hid_t loc, const char *name, hid_t type, int rank,
+                            const hsize_t *dims)
+{
+    hsize_t chunk[8];
+    size_t row = H5Tget_size(type);
+    for (int i = rank - 1; i >= 1; i--) {
+        chunk[i] = dims[i] ? dims[i] : 1;
+        row *= chunk[i];
+    }
+    hsize_t lead = row ? (1u << 20) / row : 1; /* about 1 MiB per chunk */
+    if (lead < 1)
+        lead = 1;
+    chunk[0] = dims[0] < lead ? (dims[0] ? dims[0] : 1) : lead;
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, rank, chunk);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 4);
+    H5Pset_obj_track_times(dcpl, 0); /* byte-identical datasets for equal inputs */
+    hid_t d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    return d;
+}
+
+static int write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
+                       const hsize_t *dims, const void *data, const char *units)
+{
+    hid_t d = create_dataset(loc, name, file_type, rank, dims);
+    if (d < 0)
+        return -1;
+    int rc = H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 ? 0 : -1;
+    if (rc == 0 && units)
+        rc = attr_string(d, "units", units);
+    H5Dclose(d);
+    return rc;
+}
+
+static hid_t group(hid_t loc, const char *name)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_obj_track_times(gcpl, 0);
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return g;
+}
+
+/* ---- the run set ---------------------------------------------------------- */
+
+static const char *const state_names[N_STATE] = {
+    "primary_incapacity", "invalidity", "waiting", "training", "job_search",
+    "employed_part_time", "employed_full_time", "exit_sustained_rtw", "exit_retired", "exit_dead" };
+static const char *const flow_from_names[N_FLOW_FROM] = {
+    "primary_incapacity", "invalidity", "waiting", "training", "job_search",
+    "employed_part_time", "employed_full_time", "exit_sustained_rtw", "exit_retired", "exit_dead",
+    "outside" };
+static const char *const region_names[N_REGION] = { "flanders", "wallonia", "brussels" };
+static const char *const sex_names[N_SEX] = { "male", "female" };
+static const char *const diag_names[N_DIAG] = { "mental", "other" };
+static const char *const benefit_names[N_BENEFIT] = { "primary_incapacity", "invalidity" };
+static const char *const prog_names[2] = { "enrolled", "waiting" };
+
+static hid_t person_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(person_outcome));
+    H5Tinsert(t, "id", HOFFSET(person_outcome, id), H5T_STD_U32LE);
+    H5Tinsert(t, "sex", HOFFSET(person_outcome, sex), H5T_STD_U8LE);
+    H5Tinsert(t, "region", HOFFSET(person_outcome, region), H5T_STD_U8LE);
+    H5Tinsert(t, "diagnosis", HOFFSET(person_outcome, diagnosis), H5T_STD_U8LE);
+    H5Tinsert(t, "severity", HOFFSET(person_outcome, severity), H5T_STD_U8LE);
+    H5Tinsert(t, "education", HOFFSET(person_outcome, education), H5T_STD_U8LE);
+    H5Tinsert(t, "from_stock", HOFFSET(person_outcome, from_stock), H5T_STD_U8LE);
+    H5Tinsert(t, "final_state", HOFFSET(person_outcome, final_state), H5T_STD_U8LE);
+    H5Tinsert(t, "ever_enrolled", HOFFSET(person_outcome, ever_enrolled), H5T_STD_U8LE);
+    H5Tinsert(t, "coach", HOFFSET(person_outcome, coach), H5T_STD_U16LE);
+    H5Tinsert(t, "age_at_arrival", HOFFSET(person_outcome, age_at_arrival), H5T_IEEE_F32LE);
+    H5Tinsert(t, "arrival_day", HOFFSET(person_outcome, arrival_day), H5T_IEEE_F32LE);
+    H5Tinsert(t, "onset_day", HOFFSET(person_outcome, onset_day), H5T_IEEE_F32LE);
+    H5Tinsert(t, "first_job_day", HOFFSET(person_outcome, first_job_day), H5T_IEEE_F32LE);
+    H5Tinsert(t, "days_employed", HOFFSET(person_outcome, days_employed), H5T_IEEE_F32LE);
+    H5Tinsert(t, "exit_day", HOFFSET(person_outcome, exit_day), H5T_IEEE_F32LE);
+    return t;
+}
+
+static hid_t event_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(event_record));
+    H5Tinsert(t, "time", HOFFSET(event_record, time), H5T_IEEE_F64LE);
+    H5Tinsert(t, "person", HOFFSET(event_record, person), H5T_STD_U32LE);
+    H5Tinsert(t, "from", HOFFSET(event_record, from), H5T_STD_U8LE);
+    H5Tinsert(t, "to", HOFFSET(event_record, to), H5T_STD_U8LE);
+    return t;
+}
+
+/* Stacks one int32 array of `per` values from each replication. */
+static int write_stacked(hid_t loc, const char *name, const run_results *res, size_t reps,
+                         size_t offset_of_ptr, size_t per, int rank, const hsize_t *dims,
+                         const char *units)
+{
+    int32_t *buf = malloc((reps * per ? reps * per : 1) * sizeof *buf);
+    if (!buf)
+        return -1;
+    for (size_t r = 0; r < reps; r++) {
+        int32_t *const *src = (int32_t *const *)((const char *)&res[r] + offset_of_ptr);
+        memcpy(buf + r * per, *src, per * sizeof *buf);
+    }
+    int rc = write_array(loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, rank, dims, buf, units);
+    free(buf);
+    return rc;
+}
+
+static int write_summary(hid_t g, const policy_summary *s)
+{
+    /* rows: ever_employed_6, _18, _60, median_days_to_first_job, at_horizon_<state>; cols mean, lo, hi */
+    enum { NROWS = SUMMARY_N_MONTHS + 1 + N_STATE };
+    double v[NROWS][3];
+    const char *names[NROWS];
+    char label[NROWS][48];
+    for (int k = 0; k < SUMMARY_N_MONTHS; k++) {
+        snprintf(label[k], sizeof label[k], "ever_employed_by_month_%d", summary_months[k]);
+        const summary_value *x = &s->ever_employed[k];
+        v[k][0] = x->mean, v[k][1] = x->lo, v[k][2] = x->hi;
+    }
+    snprintf(label[SUMMARY_N_MONTHS], sizeof label[0], "median_days_to_first_job");
+    v[SUMMARY_N_MONTHS][0] = s->median_days_to_first_job.mean;
+    v[SUMMARY_N_MONTHS][1] = s->median_days_to_first_job.lo;
+    v[SUMMARY_N_MONTHS][2] = s->median_days_to_first_job.hi;
+    for (int st = 0; st < N_STATE; st++) {
+        int k = SUMMARY_N_MONTHS + 1 + st;
+        snprintf(label[k], sizeof label[k], "at_horizon_%s", state_names[st]);
+        v[k][0] = s->at_horizon[st].mean, v[k][1] = s->at_horizon[st].lo;
+        v[k][2] = s->at_horizon[st].hi;
+    }
+    for (int k = 0; k < NROWS; k++)
+        names[k] = label[k];
+    hsize_t dims[2] = { NROWS, 3 };
+    hid_t d = create_dataset(g, "summary", H5T_IEEE_F64LE, 2, dims);
+    if (d < 0)
+        return -1;
+    static const char *const cols[3] = { "mean", "p2_5", "p97_5" };
+    int rc = H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 ? 0 : -1;
+    rc |= attr_labels(d, "rows", names, NROWS);
+    rc |= attr_labels(d, "columns", cols, 3);
+    rc |= attr_string(d, "description",
+                      "across replications; shares are of the cohort (initial stock with a "
+                      "mental disorder), counts are simulated people");
+    rc |= attr_u64(d, "cohort_size_mean", s->cohort);
+    H5Dclose(d);
+    return rc;
+}
+
+static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
+{
+    const ipsim_config *cfg = rs->cfg;
+    const policy_params *pol = &cfg->model.policy[p];
+    const run_results *res = &rs->results[p * rs->reps];
+    size_t reps = rs->reps, months = res[0].months;
+    hid_t g = group(pols, pol->name);
+    if (g < 0)
+        return -1;
+    policy_effects eff;
+    policy_effects_compute(pol, &eff);
+    int rc = attr_string(g, "type", policy_kind_name(pol->kind));
+    rc |= attr_double(g, "fidelity_factor", eff.fidelity_factor);
+    if (pol->kind != POLICY_STATUS_QUO)
+        rc |= attr_double(g, "fidelity", pol->prog.fidelity);
+    attr_u64(g, "policy_index", p);
+
+    hsize_t d5[5] = { reps, months + 1, N_STATE, N_REGION, N_SEX };
+    rc |= write_stacked(g, "state_counts", res, reps, offsetof(run_results, state_counts),
+                        (months + 1) * N_STATE * N_REGION * N_SEX, 5, d5, "simulated people");
+    hsize_t b5[5] = { reps, months + 1, N_BENEFIT, N_DIAG, N_SEX };
+    rc |= write_stacked(g, "benefit_counts", res, reps, offsetof(run_results, benefit_counts),
+                        (months + 1) * N_BENEFIT * N_DIAG * N_SEX, 5, b5, "simulated people");
+    hsize_t p4[4] = { reps, months + 1, 2, N_REGION };
+    rc |= write_stacked(g, "programme_counts", res, reps, offsetof(run_results, programme_counts),
+                        (months + 1) * 2 * N_REGION, 4, p4, "simulated people");
+    size_t fm = months ? months : 1;
+    hsize_t f4[4] = { reps, fm, N_FLOW_FROM, N_STATE };
+    rc |= write_stacked(g, "flows", res, reps, offsetof(run_results, flows),
+                        fm * N_FLOW_FROM * N_STATE, 4, f4, "transitions per month");
+    hsize_t e4[4] = { reps, fm, N_DIAG, N_SEX };
+    rc |= write_stacked(g, "invalidity_entries", res, reps,
+                        offsetof(run_results, invalidity_entries), fm * N_DIAG * N_SEX, 4, e4,
+                        "entries into invalidity per month");
+    uint64_t *events = malloc(reps * sizeof *events);
+    if (events) {
+        for (size_t r = 0; r < reps; r++)
+            events[r] = res[r].events;
+        hsize_t d1 = reps;
+        rc |= write_array(g, "events_run", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, &d1, events,
+                          "events");
+        free(events);
+    } else {
+        rc = -1;
+    }
+    rc |= write_summary(g, &rs->summaries[p]);
+
+    hid_t reps_g = group(g, "replications");
+    hid_t ptype = person_type(), etype = event_type();
+    for (size_t r = 0; r < reps && rc == 0 && reps_g >= 0; r++) {
+        char name[32];
+        snprintf(name, sizeof name, "%zu", r);
+        hid_t rg = group(reps_g, name);
+        if (rg < 0) {
+            rc = -1;
+            break;
+        }
+        hsize_t n = res[r].npeople;
+        rc |= write_array(rg, "people", ptype, ptype, 1, &n, res[r].people, NULL);
+        if (cfg->model.event_log) {
+            hsize_t ne = res[r].nlog;
+            rc |= write_array(rg, "event_log", etype, etype, 1, &ne, res[r].log, NULL);
+        }
+        rc |= attr_u64(rg, "replication", r);
+        H5Gclose(rg);
+    }
+    H5Tclose(ptype);
+    H5Tclose(etype);
+    if (reps_g >= 0)
+        H5Gclose(reps_g);
+    else
+        rc = -1;
+    H5Gclose(g);
+    return rc;
+}
+
+int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err, size_t errlen)
+{
+    const ipsim_config *cfg = rs->cfg;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_obj_track_times(fcpl, 0);
+    hid_t f = H5Fcreate(t->tmp_path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    H5Pclose(fcpl);
+    if (f < 0) {
+        snprintf(err, errlen, "%s: cannot create HDF5 file", t->tmp_path);
+        return -1;
+    }
+    char created[64];
+    time_t now = time(NULL);
+    struct tm tmv;
+    gmtime_r(&now, &tmv);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    const model_params *mp = &cfg->model;
+    int rc = attr_string(f, "program", "ipsim");
+    rc |= attr_string(f, "version", IPSIM_VERSION);
+    rc |= attr_string(f, "created", created);
+    rc |= attr_u64(f, "master_seed", cfg->seed);
+    rc |= attr_u64(f, "replications", rs->reps);
+    rc |= attr_u64(f, "threads", (uint64_t)rs->threads);
+    rc |= attr_double(f, "wall_seconds", rs->wall_seconds);
+    rc |= attr_string(f, "config_source", cfg->source);
+    rc |= attr_string(f, "description", cfg->description);
+    rc |= attr_string(f, "time_unit", "days");
+    rc |= attr_double(f, "month_length_days", DAYS_PER_MONTH);
+    rc |= attr_double(f, "start_year", mp->start_year);
+    rc |= attr_double(f, "horizon_days", mp->horizon_days);
+    rc |= attr_double(f, "scale", mp->scale);
+    rc |= attr_string(f, "count_units", "simulated people; divide by scale for national figures");
+
+    hid_t strtype = H5Tcopy(H5T_C_S1);
+    H5Tset_size(strtype, strlen(cfg->resolved_json) + 1);
+    H5Tset_cset(strtype, H5T_CSET_UTF8);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t d = H5Dcreate2(f, "config", strtype, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    rc |= d >= 0 && H5Dwrite(d, strtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, cfg->resolved_json) >= 0
+              ? 0 : -1;
+    if (d >= 0) {
+        attr_string(d, "format", "JSON: the resolved config (defaults merged with the input)");
+        H5Dclose(d);
+    }
+    H5Sclose(space);
+    H5Tclose(strtype);
+
+    hid_t dims = group(f, "dimensions");
+    if (dims >= 0) {
+        rc |= attr_labels(dims, "state", state_names, N_STATE);
+        rc |= attr_labels(dims, "flow_from", flow_from_names, N_FLOW_FROM);
+        rc |= attr_labels(dims, "region", region_names, N_REGION);
+        rc |= attr_labels(dims, "sex", sex_names, N_SEX);
+        rc |= attr_labels(dims, "diagnosis", diag_names, N_DIAG);
+        static const char *const sev[N_SEV] = { "mild", "moderate", "severe", "none" };
+        static const char *const edu[N_EDU] = { "low", "medium", "high" };
+        rc |= attr_labels(dims, "severity", sev, N_SEV);
+        rc |= attr_labels(dims, "education", edu, N_EDU);
+        rc |= attr_labels(dims, "benefit", benefit_names, N_BENEFIT);
+        rc |= attr_labels(dims, "programme", prog_names, 2);
+        H5Gclose(dims);
+    } else {
+        rc = -1;
+    }
+    hid_t pols = group(f, "policies");
+    if (pols < 0)
+        rc = -1;
+    for (size_t p = 0; p < rs->npolicies && rc == 0; p++)
+        rc |= write_policy(pols, rs, p);
+    if (pols >= 0)
+        H5Gclose(pols);
+    if (H5Fclose(f) < 0)
+        rc = -1;
+    if (rc != 0)
+        snprintf(err, errlen, "%s: writing the HDF5 file failed (disk full?)", t->final_path);
+    return rc ? -1 : 0;
+}

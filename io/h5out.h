@@ -1,0 +1,45 @@
+/* h5out: the self-describing HDF5 file of a run set, written atomically.
+ *
+ * The file is written under "<final>.tmp-<pid>" in the same directory and
+ * renamed over the final name only when complete, so an interrupted run
+ * never leaves a partial file under the final name. docs/output.md lists
+ * every group, dataset and attribute.
+ */
+#ifndef IPSIM_H5OUT_H
+#define IPSIM_H5OUT_H
+
+#include <stddef.h>
+#include "io/config.h"
+#include "models/results.h"
+#include "models/summary.h"
+
+typedef struct h5out_target {
+    char final_path[4096];
+    char tmp_path[4096 + 32];
+} h5out_target;
+
+/* Prepares writing to `path`: refuses an existing file unless `force`, and
+ * checks the directory is writable by creating the temporary file. On error
+ * returns -1 with a message in err. */
+int h5out_begin(h5out_target *t, const char *path, bool force, char *err, size_t errlen);
+
+/* Removes the temporary file (after a failure). Async-signal-safe. */
+void h5out_abort(const h5out_target *t);
+
+/* Renames the finished temporary file to the final name. */
+int h5out_commit(const h5out_target *t, char *err, size_t errlen);
+
+/* Everything a run set writes. results[p * reps + r] is policy p, replication r. */
+typedef struct h5out_runset {
+    const ipsim_config *cfg;
+    size_t npolicies, reps;
+    const run_results *results;
+    const policy_summary *summaries;   /* [npolicies] */
+    double wall_seconds;
+    int threads;
+} h5out_runset;
+
+/* Writes the run set into the temporary file of `t`. 0, or -1 with err. */
+int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,783 @@
+/* claimant_model: states, transitions and capacity of the claimant
+ * simulation; see claimant_model.h and docs/model.md. */
+#include "models/claimant_model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+#include "sim/sim_engine.h"
+#include "models/caseload.h"
+#include "models/hazard.h"
+#include "models/policy.h"
+#include "models/population.h"
+#include "models/schedule.h"
+
+/* Event kinds: person transitions first, then person clocks, then globals. */
+enum {
+    T_NONE,
+    T_RECOVERY, T_PART_TIME_START, T_REFERRAL, T_TRAINING_END, T_DROPOUT, T_RELAPSE,
+    T_JOB_FIND, T_JOB_LOSS, T_PT_TO_FT, T_SEARCH_END, T_SUSTAINED, T_DISCHARGE,
+    T_ANNIVERSARY, T_DEATH, T_RETIRE,
+    EV_MONTH, EV_ARRIVAL
+};
+#define GLOBAL_TARGET UINT32_MAX
+
+struct claimant_run {
+    const model_params *p;
+    const policy_params *policy;
+    const programme_params *prog;
+    policy_effects eff;
+    uint64_t rep_key;
+    gsl_rng *rng;
+    sim_engine *eng;
+    caseload cl;
+
+    person *people;
+    size_t npeople, cap;
+
+    double horizon;
+    size_t months, month;        /* next snapshot index */
+    double inflow_max_rate;      /* per day, thinning bound */
+    uint64_t inflow_candidates;
+
+    int32_t state_now[N_STATE][N_REGION][N_SEX];
+    int32_t benefit_now[N_BENEFIT][N_DIAG][N_SEX];
+    run_results res;
+    int error;
+};
+
+const char *claimant_state_name(int s)
+{
+    static const char *const names[N_STATE + 1] = {
+        "primary_incapacity", "invalidity", "waiting", "training", "job_search",
+        "employed_part_time", "employed_full_time", "exit_sustained_rtw",
+        "exit_retired", "exit_dead", "outside" };
+    return s >= 0 && s <= N_STATE ? names[s] : "unknown";
+}
+
+const char *claimant_state_label(int s)
+{
+    static const char *const labels[N_STATE + 1] = {
+        "Primary incapacity", "Invalidity", "Waiting for a coach", "Training",
+        "Job search", "Employed part-time", "Employed full-time",
+        "Sustained return to work", "Retired", "Died", "Outside" };
+    return s >= 0 && s <= N_STATE ? labels[s] : "Unknown";
+}
+
+/* ---- bookkeeping -------------------------------------------------------- */
+
+static size_t month_of(const claimant_run *run, double t)
+{
+    size_t m = (size_t)(t / DAYS_PER_MONTH);
+    return m < run->months ? m : (run->months ? run->months - 1 : 0);
+}
+
+static void log_event(claimant_run *run, uint32_t id, int from, int to)
+{
+    run_results *r = &run->res;
+    double now = sim_engine_now(run->eng);
+    r->flows[RES_FLOW_IDX(month_of(run, now), from, to)]++;
+    if (!run->p->event_log)
+        return;
+    if (r->nlog == r->log_cap) {
+        size_t cap = r->log_cap ? r->log_cap * 2 : 4096;
+        event_record *log = realloc(r->log, cap * sizeof *log);
+        if (!log) {
+            run->error = -1;
+            return;
+        }
+        r->log = log;
+        r->log_cap = cap;
+    }
+    r->log[r->nlog++] = (event_record){ now, id, (uint8_t)from, (uint8_t)to };
+}
+
+static void set_state(claimant_run *run, person *x, int to)
+{
+    int from = x->state;
+    run->state_now[from][x->region][x->sex]--;
+    run->state_now[to][x->region][x->sex]++;
+    x->state = (uint8_t)to;
+    log_event(run, (uint32_t)(x - run->people), from, to);
+}
+
+static void benefit_count(claimant_run *run, const person *x, int delta)
+{
+    if (x->flags & PF_ON_BENEFIT)
+        run->benefit_now[(x->flags & PF_INVALIDITY) ? BENEFIT_INVALIDITY : BENEFIT_PRIMARY]
+                        [x->diagnosis][x->sex] += delta;
+}
+
+static void set_benefit(claimant_run *run, person *x, bool on)
+{
+    benefit_count(run, x, -1);
+    x->flags = on ? (x->flags | PF_ON_BENEFIT) : (x->flags & ~PF_ON_BENEFIT);
+    benefit_count(run, x, +1);
+}
+
+static uint64_t person_key(const claimant_run *run, const person *x)
+{
+    return claimant_key(run->rep_key, (uint32_t)(x - run->people));
+}
+
+/* ---- drawing the next transition ----------------------------------------- */
+
+typedef struct race {
+    double time;  /* absolute day */
+    int kind;
+} race;
+
+static void race_enter(race *r, double t, int kind)
+{
+    if (t < r->time) {
+        r->time = t;
+        r->kind = kind;
+    }
+}
+
+/* Draws one competing risk and enters it in the race. `delay` days pass
+ * before the hazard's clock starts (from the state entry). */
+static void race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey,
+                        const hazard *h, draw_purpose purpose, double ratio, int kind,
+                        double delay)
+{
+    if (h->shape == HAZ_NONE)
+        return;
+    double now = sim_engine_now(run->eng);
+    double in_state = now - x->entry_day;
+    double age;
+    double wait = 0;
+    if (h->clock == CLOCK_ONSET) {
+        age = now - x->onset_day;
+    } else {
+        age = in_state - delay;
+        if (age < 0) {
+            wait = -age;
+            age = 0;
+        }
+    }
+    ratio *= hazard_ratio(h, x->sex, hazard_age_band(claimant_age_years(x, now)), x->region,
+                          x->severity, x->education);
+    claimant_stream(run->rng, pkey, x, purpose);
+    double e = gsl_ran_exponential(run->rng, 1.0);
+    race_enter(r, now + wait + hazard_residual(h, age, e, ratio), kind);
+}
+
+static bool referral_eligible(const claimant_run *run, const person *x)
+{
+    const model_params *p = run->p;
+    if (!run->eff.programme || (x->flags & PF_SCREENED_OUT))
+        return false;
+    if (p->referral_mental_only && x->diagnosis != DIAG_MENTAL)
+        return false;
+    return claimant_age_years(x, sim_engine_now(run->eng)) < p->referral_max_age;
+}
+
+static bool supported(const person *x) { return (x->flags & PF_ENROLLED) != 0; }
+
+/* Draws the competing risks of the person's current state into next_time/next_kind. */
+static void draw_state_risks(claimant_run *run, person *x)
+{
+    const model_params *p = run->p;
+    const policy_effects *eff = &run->eff;
+    uint64_t pkey = person_key(run, x);
+    race r = { INFINITY, T_NONE };
+    switch (x->state) {
+    case ST_PRIMARY:
+    case ST_INVALIDITY:
+        race_hazard(run, &r, x, pkey, &p->recovery, DRAW_RECOVERY, 1, T_RECOVERY, 0);
+        race_hazard(run, &r, x, pkey, &p->part_time_start, DRAW_PART_TIME, 1, T_PART_TIME_START, 0);
+        if (referral_eligible(run, x))
+            race_hazard(run, &r, x, pkey, &p->referral, DRAW_REFERRAL, 1, T_REFERRAL, 0);
+        break;
+    case ST_WAITING:
+        race_hazard(run, &r, x, pkey, &p->recovery, DRAW_RECOVERY, 1, T_RECOVERY, 0);
+        break;
+    case ST_TRAINING:
+        race_hazard(run, &r, x, pkey, &run->prog->training_end, DRAW_TRAINING, 1, T_TRAINING_END, 0);
+        race_hazard(run, &r, x, pkey, &p->dropout, DRAW_DROPOUT, eff->dropout, T_DROPOUT, 0);
+        race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE, eff->relapse, T_RELAPSE, 0);
+        break;
+    case ST_JOB_SEARCH: {
+        double accept = 1 - p->offer_refusal * eff->refusal_ratio;
+        if (accept < 0)
+            accept = 0;
+        race_hazard(run, &r, x, pkey, &p->job_find, DRAW_JOB_FIND, eff->job_find * accept,
+                    T_JOB_FIND, run->prog->first_contact_days);
+        race_hazard(run, &r, x, pkey, &p->dropout, DRAW_DROPOUT, eff->dropout, T_DROPOUT, 0);
+        race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE, eff->relapse, T_RELAPSE, 0);
+        if (run->prog->max_search_days > 0)
+            race_enter(&r, x->entry_day + run->prog->max_search_days, T_SEARCH_END);
+        break;
+    }
+    case ST_EMPLOYED_PT:
+    case ST_EMPLOYED_FT: {
+        double loss = 1;
+        if (x->flags & PF_PROGRAMME_JOB)
+            loss *= eff->job_loss_match;
+        if (supported(x))
+            loss *= eff->job_loss_support;
+        race_hazard(run, &r, x, pkey, &p->job_loss, DRAW_JOB_LOSS, loss, T_JOB_LOSS, 0);
+        race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE,
+                    supported(x) ? eff->relapse : 1, T_RELAPSE, 0);
+        if (x->state == ST_EMPLOYED_PT)
+            race_hazard(run, &r, x, pkey, &p->part_to_full, DRAW_PT_TO_FT, 1, T_PT_TO_FT, 0);
+        else
+            race_enter(&r, x->entry_day + p->sustained_days, T_SUSTAINED);
+        if (supported(x) && run->prog->follow_along_days > 0)
+            race_enter(&r, x->entry_day + run->prog->follow_along_days, T_DISCHARGE);
+        break;
+    }
+    default:
+        break;
+    }
+    x->next_time = (float)r.time;
+    x->next_kind = (uint8_t)r.kind;
+}
+
+/* Schedules the earliest of the drawn transition and the person's clocks. */
+static void schedule_person(claimant_run *run, person *x)
+{
+    if (x->pending != SIM_NO_EVENT) {
+        sim_cancel(run->eng, x->pending);
+        x->pending = SIM_NO_EVENT;
+    }
+    if (claimant_is_exited(x))
+        return;
+    race r = { x->next_time, x->next_kind };
+    race_enter(&r, x->death_day, T_DEATH);
+    race_enter(&r, population_retire_day(run->p, x), T_RETIRE);
+    if ((x->flags & PF_ON_BENEFIT) && !(x->flags & PF_INVALIDITY))
+        race_enter(&r, x->onset_day + DAYS_PER_YEAR, T_ANNIVERSARY);
+    if (!(r.time <= run->horizon))
+        return;
+    double now = sim_engine_now(run->eng);
+    if (r.time < now)
+        r.time = now;
+    x->pending = sim_schedule(run->eng, r.time, (uint32_t)(x - run->people), (uint16_t)r.kind);
+    if (x->pending == SIM_NO_EVENT)
+        run->error = -1;
+}
+
+/* Moves to a new state, starting its clock, and draws what comes next. */
+static void enter_state(claimant_run *run, person *x, int to)
+{
+    set_state(run, x, to);
+    x->entry_day = (float)sim_engine_now(run->eng);
+    draw_state_risks(run, x);
+    schedule_person(run, x);
+}
+
+/* ---- programme places ---------------------------------------------------- */
+
+static bool waiting_current(void *arg, uint32_t id, uint32_t ticket)
+{
+    const claimant_run *run = arg;
+    const person *x = &run->people[id];
+    return x->state == ST_WAITING && x->wait_ticket == ticket;
+}
+
+static void start_programme(claimant_run *run, person *x, uint16_t coach)
+{
+    x->flags |= PF_ENROLLED | PF_EVER_ENROLLED;
+    x->coach = coach;
+    int32_t load = run->cl.region[x->region].coaches
+                       ? run->cl.region[x->region].clients[coach] : 0;
+    if (load > run->res.max_clients_per_coach)
+        run->res.max_clients_per_coach = load;
+    enter_state(run, x, run->prog->training ? ST_TRAINING : ST_JOB_SEARCH);
+}
+
+/* Fills free places of region r from its waiting list. */
+static void admit_waiting(claimant_run *run, int r)
+{
+    for (;;) {
+        if (run->cl.region[r].waiting <= 0)
+            return;
+        uint16_t coach = caseload_take(&run->cl, r);
+        if (coach == CASELOAD_NO_COACH)
+            return;
+        uint32_t id;
+        if (!caseload_next(&run->cl, r, waiting_current, run, &id)) {
+            caseload_release(&run->cl, r, coach);
+            return;
+        }
+        start_programme(run, &run->people[id], coach);
+    }
+}
+
+static void leave_programme(claimant_run *run, person *x)
+{
+    if (supported(x)) {
+        x->flags &= ~PF_ENROLLED;
+        caseload_release(&run->cl, x->region, x->coach);
+        admit_waiting(run, x->region);
+    }
+}
+
+/* ---- transitions --------------------------------------------------------- */
+
+static void close_job(claimant_run *run, person *x)
+{
+    if (claimant_is_employed(x))
+        x->days_employed += (float)(sim_engine_now(run->eng) - x->entry_day);
+    x->flags &= ~PF_PROGRAMME_JOB;
+}
+
+/* Back on incapacity benefit: the old incapacity period continues when the
+ * person left benefit only briefly, else a new primary period starts. */
+static void return_to_benefit(claimant_run *run, person *x)
+{
+    if (x->flags & PF_ON_BENEFIT)
+        return;
+    double now = sim_engine_now(run->eng);
+    if (now - x->entry_day > run->p->benefit_return_days) {
+        x->onset_day = (float)now;
+        x->flags &= ~PF_INVALIDITY;
+    }
+    set_benefit(run, x, true);
+}
+
+static void back_to_incapacity(claimant_run *run, person *x)
+{
+    return_to_benefit(run, x);
+    close_job(run, x);
+    leave_programme(run, x);
+    enter_state(run, x, (x->flags & PF_INVALIDITY) ? ST_INVALIDITY : ST_PRIMARY);
+}
+
+static void start_job(claimant_run *run, person *x, int state)
+{
+    double now = sim_engine_now(run->eng);
+    if (!(x->first_job_day <= now))
+        x->first_job_day = (float)now;
+    if (x->state == ST_WAITING)
+        caseload_leave(&run->cl, x->region);
+    set_benefit(run, x, state == ST_EMPLOYED_PT);
+    enter_state(run, x, state);
+}
+
+static void exit_to(claimant_run *run, person *x, int state)
+{
+    close_job(run, x);
+    if (x->state == ST_WAITING)
+        caseload_leave(&run->cl, x->region);
+    leave_programme(run, x);
+    set_benefit(run, x, false);
+    set_state(run, x, state);
+    x->entry_day = (float)sim_engine_now(run->eng);
+    x->next_time = INFINITY;
+    x->next_kind = T_NONE;
+}
+
+static void refer(claimant_run *run, person *x)
+{
+    claimant_stream(run->rng, person_key(run, x), x, DRAW_EXCLUSION);
+    double u = gsl_rng_uniform(run->rng);
+    int sev = x->severity < 3 ? x->severity : SEV_MILD;
+    if (u < run->prog->exclusion[sev]) {
+        x->flags |= PF_SCREENED_OUT;
+        draw_state_risks(run, x);
+        schedule_person(run, x);
+        return;
+    }
+    uint16_t coach = caseload_take(&run->cl, x->region);
+    if (coach != CASELOAD_NO_COACH) {
+        start_programme(run, x, coach);
+        return;
+    }
+    x->wait_ticket = caseload_enqueue(&run->cl, x->region, (uint32_t)(x - run->people));
+    if (x->wait_ticket == 0) {
+        run->error = -1;
+        return;
+    }
+    enter_state(run, x, ST_WAITING);
+}
+
+static void find_job(claimant_run *run, person *x)
+{
+    claimant_stream(run->rng, person_key(run, x), x, DRAW_JOB_TYPE);
+    int state = gsl_rng_uniform(run->rng) < run->p->part_time_share ? ST_EMPLOYED_PT
+                                                                     : ST_EMPLOYED_FT;
+    x->flags |= PF_PROGRAMME_JOB;
+    if (run->prog->follow_along_days == 0)
+        leave_programme(run, x);
+    start_job(run, x, state);
+}
+
+static void person_event(claimant_run *run, uint32_t id, int kind)
+{
+    person *x = &run->people[id];
+    x->pending = SIM_NO_EVENT;
+    switch (kind) {
+    case T_DEATH:
+        exit_to(run, x, ST_EXIT_DEAD);
+        break;
+    case T_RETIRE:
+        exit_to(run, x, ST_EXIT_RETIRED);
+        break;
+    case T_ANNIVERSARY:
+        benefit_count(run, x, -1);
+        x->flags |= PF_INVALIDITY;
+        benefit_count(run, x, +1);
+        run->res.invalidity_entries[RES_ENTRY_IDX(month_of(run, sim_engine_now(run->eng)),
+                                                  x->diagnosis, x->sex)]++;
+        if (x->state == ST_PRIMARY)
+            enter_state(run, x, ST_INVALIDITY);
+        else
+            schedule_person(run, x);
+        break;
+    case T_RECOVERY:
+        start_job(run, x, ST_EMPLOYED_FT);
+        break;
+    case T_PART_TIME_START:
+        start_job(run, x, ST_EMPLOYED_PT);
+        break;
+    case T_REFERRAL:
+        refer(run, x);
+        break;
+    case T_TRAINING_END:
+        enter_state(run, x, ST_JOB_SEARCH);
+        break;
+    case T_DROPOUT:
+    case T_RELAPSE:
+    case T_SEARCH_END:
+        back_to_incapacity(run, x);
+        break;
+    case T_JOB_FIND:
+        find_job(run, x);
+        break;
+    case T_JOB_LOSS:
+        if (supported(x)) {
+            return_to_benefit(run, x);
+            close_job(run, x);
+            enter_state(run, x, ST_JOB_SEARCH);
+        } else {
+            back_to_incapacity(run, x);
+        }
+        break;
+    case T_PT_TO_FT: {
+        uint8_t programme_job = x->flags & PF_PROGRAMME_JOB; /* the match effect stays */
+        close_job(run, x);
+        x->flags |= programme_job;
+        set_benefit(run, x, false);
+        enter_state(run, x, ST_EMPLOYED_FT);
+        break;
+    }
+    case T_SUSTAINED:
+        exit_to(run, x, ST_EXIT_RTW);
+        break;
+    case T_DISCHARGE:
+        leave_programme(run, x);
+        draw_state_risks(run, x);
+        schedule_person(run, x);
+        break;
+    default:
+        run->error = -2;
+    }
+}
+
+/* ---- arrivals and snapshots --------------------------------------------- */
+
+static void mental_share_at(const claimant_run *run, double year, double out[N_SEX])
+{
+    for (int s = 0; s < N_SEX; s++)
+        out[s] = schedule_linear(&run->p->mental_share_inflow[s], year,
+                                 run->p->inflow.share_mental[s]);
+}
+
+static person *new_person(claimant_run *run)
+{
+    if (run->npeople == run->cap) {
+        size_t cap = run->cap ? run->cap * 2 : 1024;
+        if (cap > UINT32_MAX - 1)
+            return NULL;
+        person *pp = realloc(run->people, cap * sizeof *pp);
+        if (!pp)
+            return NULL;
+        run->people = pp;
+        run->cap = cap;
+    }
+    return &run->people[run->npeople++];
+}
+
+static void add_person(claimant_run *run, const cohort_params *c, bool from_stock)
+{
+    double now = sim_engine_now(run->eng);
+    double share[N_SEX];
+    if (from_stock)
+        memcpy(share, c->share_mental, sizeof share);
+    else
+        mental_share_at(run, run->p->start_year + now / DAYS_PER_YEAR, share);
+    person *x = new_person(run);
+    if (!x) {
+        run->error = -1;
+        return;
+    }
+    population_draw(x, run->p, c, share, from_stock, now, run->rng, person_key(run, x));
+    run->state_now[x->state][x->region][x->sex]++;
+    benefit_count(run, x, +1);
+    if (!from_stock)
+        log_event(run, (uint32_t)(x - run->people), ST_OUTSIDE, x->state);
+    draw_state_risks(run, x);
+    schedule_person(run, x);
+}
+
+/* Schedules the next candidate arrival of the thinned Poisson inflow. */
+static void schedule_arrival(claimant_run *run)
+{
+    if (!(run->inflow_max_rate > 0))
+        return;
+    sim_rng_rekey(run->rng, sim_rng_child(sim_rng_child(run->rep_key, UINT64_C(0x1F10E)),
+                                          run->inflow_candidates));
+    double t = sim_engine_now(run->eng) + gsl_ran_exponential(run->rng, 1.0 / run->inflow_max_rate);
+    if (t <= run->horizon && sim_schedule(run->eng, t, GLOBAL_TARGET, EV_ARRIVAL) == SIM_NO_EVENT)
+        run->error = -1;
+}
+
+static void arrival(claimant_run *run)
+{
+    /* acceptance uniform: second number of the same candidate's stream */
+    sim_rng_rekey(run->rng, sim_rng_child(sim_rng_child(run->rep_key, UINT64_C(0x1F10E)),
+                                          run->inflow_candidates));
+    (void)gsl_rng_uniform(run->rng);
+    double u = gsl_rng_uniform(run->rng);
+    run->inflow_candidates++;
+    double year = run->p->start_year + sim_engine_now(run->eng) / DAYS_PER_YEAR;
+    double rate = schedule_linear(&run->p->inflow_per_year, year, 0) * run->p->scale / DAYS_PER_YEAR;
+    if (u * run->inflow_max_rate < rate)
+        add_person(run, &run->p->inflow, false);
+    schedule_arrival(run);
+}
+
+static void snapshot(claimant_run *run)
+{
+    size_t m = run->month;
+    run_results *r = &run->res;
+    memcpy(&r->state_counts[RES_STATE_IDX(m, 0, 0, 0)], run->state_now, sizeof run->state_now);
+    memcpy(&r->benefit_counts[RES_BENEFIT_IDX(m, 0, 0, 0)], run->benefit_now,
+           sizeof run->benefit_now);
+    for (int g = 0; g < N_REGION; g++) {
+        r->programme_counts[RES_PROG_IDX(m, 0, g)] = run->cl.region[g].enrolled;
+        r->programme_counts[RES_PROG_IDX(m, 1, g)] = run->cl.region[g].waiting;
+    }
+    run->month++;
+    if (run->month <= run->months
+        && sim_schedule(run->eng, (double)run->month * DAYS_PER_MONTH, GLOBAL_TARGET, EV_MONTH)
+               == SIM_NO_EVENT)
+        run->error = -1;
+}
+
+/* ---- engine interface ---------------------------------------------------- */
+
+static int model_event(void *model, sim_engine *eng, const sim_event *ev)
+{
+    (void)eng;
+    claimant_run *run = model;
+    if (ev->kind == EV_MONTH)
+        snapshot(run);
+    else if (ev->kind == EV_ARRIVAL)
+        arrival(run);
+    else
+        person_event(run, ev->target, ev->kind);
+    return run->error;
+}
+
+static const sim_model_type claimant_model_type = { "claimant", NULL, model_event, NULL };
+
+static size_t simulated_count(double real, double scale)
+{
+    double n = floor(real * scale + 0.5);
+    return n > 0 ? (size_t)n : 0;
+}
+
+claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
+                                 uint64_t master_seed, size_t rep)
+{
+    if (policy >= p->npolicies)
+        return NULL;
+    claimant_run *run = calloc(1, sizeof *run);
+    if (!run)
+        return NULL;
+    run->p = p;
+    run->policy = &p->policy[policy];
+    run->prog = &run->policy->prog;
+    policy_effects_compute(run->policy, &run->eff);
+    run->rep_key = sim_rng_replication_key(master_seed, rep);
+    run->horizon = p->horizon_days;
+    run->months = (size_t)(p->horizon_days / DAYS_PER_MONTH + 1e-9);
+
+    size_t stock = simulated_count(p->stock.people, p->scale);
+    double year0 = p->start_year, year1 = p->start_year + p->horizon_days / DAYS_PER_YEAR;
+    run->inflow_max_rate = schedule_max(&p->inflow_per_year, year0, year1, 0) * p->scale
+                           / DAYS_PER_YEAR;
+    size_t expect = stock + (size_t)(run->inflow_max_rate * p->horizon_days * 1.05) + 64;
+
+    size_t coaches[N_REGION] = { 0 };
+    for (int g = 0; g < N_REGION && run->eff.programme; g++) {
+        double c = run->prog->coaches[g];
+        coaches[g] = c > 0 ? (simulated_count(c, p->scale) > 0 ? simulated_count(c, p->scale) : 1) : 0;
+    }
+    sim_engine_options opt = { .start = 0, .bucket_width = 1.0, .nbuckets = 8192,
+                               .capacity_hint = stock + 1024 };
+    run->rng = sim_rng_alloc(run->rep_key);
+    run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
+    run->people = malloc(expect * sizeof *run->people);
+    run->cap = expect;
+    if (!run->rng || !run->eng || !run->people
+        || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
+        || results_init(&run->res, run->months) != 0)
+        goto fail;
+
+    for (size_t i = 0; i < stock && !run->error; i++)
+        add_person(run, &p->stock, true);
+    snapshot(run); /* month 0, schedules month 1 */
+    schedule_arrival(run);
+    if (run->error)
+        goto fail;
+    return run;
+
+fail:
+    claimant_run_free(run);
+    return NULL;
+}
+
+void claimant_run_free(claimant_run *run)
+{
+    if (!run)
+        return;
+    sim_engine_free(run->eng);
+    gsl_rng_free(run->rng);
+    caseload_clear(&run->cl);
+    results_clear(&run->res);
+    free(run->people);
+    free(run);
+}
+
+int claimant_run_step(claimant_run *run)
+{
+    if (run->error)
+        return run->error;
+    if (!(sim_engine_next_time(run->eng) <= run->horizon))
+        return 0;
+    return sim_engine_step(run->eng);
+}
+
+int claimant_run_until(claimant_run *run, double t)
+{
+    if (run->error)
+        return run->error;
+    return sim_engine_run_until(run->eng, t < run->horizon ? t : run->horizon);
+}
+
+double claimant_run_now(const claimant_run *run) { return sim_engine_now(run->eng); }
+double claimant_run_horizon(const claimant_run *run) { return run->horizon; }
+uint64_t claimant_run_events(const claimant_run *run) { return sim_engine_events_run(run->eng); }
+
+size_t claimant_run_people(const claimant_run *run, const person **people)
+{
+    *people = run->people;
+    return run->npeople;
+}
+
+void claimant_run_state_totals(const claimant_run *run, int64_t out[N_STATE])
+{
+    for (int s = 0; s < N_STATE; s++) {
+        out[s] = 0;
+        for (int g = 0; g < N_REGION; g++)
+            for (int x = 0; x < N_SEX; x++)
+                out[s] += run->state_now[s][g][x];
+    }
+}
+
+int claimant_run_finish(claimant_run *run, run_results *out)
+{
+    int rc = claimant_run_until(run, run->horizon);
+    if (rc < 0)
+        return rc;
+    run_results *r = &run->res;
+    r->people = malloc((run->npeople ? run->npeople : 1) * sizeof *r->people);
+    if (!r->people)
+        return -1;
+    r->npeople = run->npeople;
+    double end = run->horizon;
+    for (size_t i = 0; i < run->npeople; i++) {
+        const person *x = &run->people[i];
+        float employed = x->days_employed;
+        if (claimant_is_employed(x))
+            employed += (float)(end - x->entry_day);
+        r->people[i] = (person_outcome){
+            .id = (uint32_t)i, .sex = x->sex, .region = x->region, .diagnosis = x->diagnosis,
+            .severity = x->severity, .education = x->education,
+            .from_stock = (x->flags & PF_FROM_STOCK) ? 1 : 0, .final_state = x->state,
+            .ever_enrolled = (x->flags & PF_EVER_ENROLLED) ? 1 : 0,
+            .coach = (x->flags & PF_EVER_ENROLLED) ? x->coach : 0xffff,
+            .age_at_arrival = (float)((x->arrival_day - x->birth_day) / DAYS_PER_YEAR),
+            .arrival_day = x->arrival_day, .onset_day = x->onset_day,
+            .first_job_day = x->first_job_day, .days_employed = employed,
+            .exit_day = claimant_is_exited(x) ? x->entry_day : INFINITY };
+    }
+    r->events = sim_engine_events_run(run->eng);
+    r->peak_memory = run->cap * sizeof *run->people + sim_engine_memory(run->eng)
+                     + caseload_memory(&run->cl) + sizeof *run;
+    *out = *r;
+    memset(r, 0, sizeof *r);
+    return 0;
+}
+
+int claimant_run_check(const claimant_run *run, char *msg, size_t len)
+{
+    int32_t count[N_STATE][N_REGION][N_SEX];
+    int32_t enrolled[N_REGION] = { 0 }, waiting[N_REGION] = { 0 };
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < run->npeople; i++) {
+        const person *x = &run->people[i];
+        if (x->state >= N_STATE) {
+            snprintf(msg, len, "person %zu has invalid state %d", i, x->state);
+            return -1;
+        }
+        count[x->state][x->region][x->sex]++;
+        if (x->flags & PF_ENROLLED)
+            enrolled[x->region]++;
+        if (x->state == ST_WAITING)
+            waiting[x->region]++;
+        bool enrolled_state = x->state == ST_TRAINING || x->state == ST_JOB_SEARCH;
+        if (enrolled_state && !(x->flags & PF_ENROLLED)) {
+            snprintf(msg, len, "person %zu is in %s without a coach", i,
+                     claimant_state_name(x->state));
+            return -1;
+        }
+    }
+    if (memcmp(count, run->state_now, sizeof count) != 0) {
+        snprintf(msg, len, "state counters differ from a recount of the people");
+        return -1;
+    }
+    for (int g = 0; g < N_REGION; g++) {
+        const region_caseload *rc = &run->cl.region[g];
+        if (enrolled[g] != rc->enrolled || waiting[g] != rc->waiting) {
+            snprintf(msg, len, "region %d: %d enrolled/%d waiting counted, %d/%d recorded", g,
+                     enrolled[g], waiting[g], rc->enrolled, rc->waiting);
+            return -1;
+        }
+        if (rc->coaches && (size_t)rc->enrolled > rc->coaches * (size_t)rc->caseload) {
+            snprintf(msg, len, "region %d: %d clients exceed %zu coaches x %d", g, rc->enrolled,
+                     rc->coaches, rc->caseload);
+            return -1;
+        }
+        for (size_t c = 0; c < rc->coaches; c++)
+            if (rc->clients[c] > rc->caseload || rc->clients[c] < 0) {
+                snprintf(msg, len, "region %d coach %zu has %d clients (caseload %d)", g, c,
+                         rc->clients[c], rc->caseload);
+                return -1;
+            }
+        if (rc->waiting > 0 && rc->coaches && (size_t)rc->enrolled < rc->coaches * (size_t)rc->caseload) {
+            snprintf(msg, len, "region %d: %d waiting while %d of %zu places are taken", g,
+                     rc->waiting, rc->enrolled, rc->coaches * (size_t)rc->caseload);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,100 @@
+/* population: drawing synthetic claimants; see population.h. Ages come from
+ * four bands (18-29, 30-39, 40-49, 50-64), uniform within a band. */
+#include "models/population.h"
+
+#include <math.h>
+#include <gsl/gsl_randist.h>
+#include "models/schedule.h"
+
+static const double band_lo[N_AGE] = { 18, 30, 40, 50 };
+static const double band_hi[N_AGE] = { 30, 40, 50, 65 };
+
+static int pick(const double *shares, int n, double u)
+{
+    double acc = 0;
+    for (int i = 0; i < n - 1; i++) {
+        acc += shares[i];
+        if (u < acc)
+            return i;
+    }
+    return n - 1;
+}
+
+void population_draw(person *p, const model_params *mp, const cohort_params *c,
+                     const double mental_share[N_SEX], bool from_stock, double now,
+                     gsl_rng *rng, uint64_t pkey)
+{
+    claimant_stream_once(rng, pkey, DRAW_ATTRIBUTES);
+    double u_sex = gsl_rng_uniform(rng), u_region = gsl_rng_uniform(rng);
+    double u_diag = gsl_rng_uniform(rng), u_sev = gsl_rng_uniform(rng);
+    double u_edu = gsl_rng_uniform(rng), u_band = gsl_rng_uniform(rng);
+    double u_age = gsl_rng_uniform(rng), u_primary = gsl_rng_uniform(rng);
+    double u_onset = gsl_rng_uniform(rng);
+
+    *p = (person){ 0 };
+    p->sex = u_sex < c->share_female ? SEX_FEMALE : SEX_MALE;
+    p->region = (uint8_t)pick(c->share_region, N_REGION, u_region);
+    p->diagnosis = u_diag < mental_share[p->sex] ? DIAG_MENTAL : DIAG_OTHER;
+    p->severity = p->diagnosis == DIAG_MENTAL ? (uint8_t)pick(c->share_severity, 3, u_sev)
+                                              : SEV_NONE;
+    p->education = (uint8_t)pick(c->share_education, N_EDU, u_edu);
+    int band = pick(c->share_age, N_AGE, u_band);
+    double age = band_lo[band] + u_age * (band_hi[band] - band_lo[band]);
+    double pension = schedule_step(&mp->pension_age, mp->start_year + now / DAYS_PER_YEAR, 65);
+    if (age > pension - 0.1)
+        age = pension - 0.1;
+    p->birth_day = (float)(now - age * DAYS_PER_YEAR);
+
+    double onset = now;
+    if (from_stock) {
+        if (u_primary < c->share_primary) {
+            onset = now - u_onset * DAYS_PER_YEAR;
+        } else {
+            double extra = c->onset_years_mean > 1 ? c->onset_years_mean - 1 : 0;
+            onset = now - DAYS_PER_YEAR * (1 + extra * -log1p(-u_onset));
+        }
+        double earliest = p->birth_day + 18 * DAYS_PER_YEAR;
+        if (onset < earliest)
+            onset = earliest;
+    }
+    p->onset_day = (float)onset;
+    p->arrival_day = (float)now;
+    p->entry_day = (float)now;
+    p->first_job_day = INFINITY;
+    p->next_time = INFINITY;
+    p->pending = UINT32_MAX;
+    p->coach = 0xffff;
+    p->flags = PF_ON_BENEFIT | (from_stock ? PF_FROM_STOCK : 0);
+    if (now - p->onset_day >= DAYS_PER_YEAR) {
+        p->flags |= PF_INVALIDITY;
+        p->state = ST_INVALIDITY;
+    } else {
+        p->state = ST_PRIMARY;
+    }
+    claimant_stream_once(rng, pkey, DRAW_DEATH);
+    p->death_day = (float)population_death_day(mp, p, now, gsl_ran_exponential(rng, 1.0));
+}
+
+double population_death_day(const model_params *mp, const person *p, double now, double e)
+{
+    double a = mp->gompertz_a[p->sex], b = mp->gompertz_b;
+    if (p->diagnosis == DIAG_MENTAL)
+        a *= mp->hr_death_mental;
+    if (!(a > 0) || !(b > 0))
+        return INFINITY;
+    double age = claimant_age_years(p, now);
+    /* solve a/b (e^{b(x+t)} - e^{bx}) = e for t (years) */
+    double t = log(exp(b * age) + b * e / a) / b - age;
+    return now + t * DAYS_PER_YEAR;
+}
+
+double population_retire_day(const model_params *mp, const person *p)
+{
+    /* the pension age in force when the person reaches it: iterate to a fixed point */
+    double pa = schedule_step(&mp->pension_age, mp->start_year + (p->birth_day + 65 * DAYS_PER_YEAR) / DAYS_PER_YEAR, 65);
+    for (int i = 0; i < 3; i++) {
+        double day = p->birth_day + pa * DAYS_PER_YEAR;
+        pa = schedule_step(&mp->pension_age, mp->start_year + day / DAYS_PER_YEAR, 65);
+    }
+    return p->birth_day + pa * DAYS_PER_YEAR;
+}
