@@ -9,6 +9,7 @@
 
 #include "io/json_check.h"
 #include "models/hazard.h"
+#include "models/policy.h"
 
 extern const char ipsim_default_config_json[];
 extern const size_t ipsim_default_config_json_len;
@@ -267,6 +268,8 @@ static void read_programme(jc_ctx *ctx, const cJSON *parent, const char *path,
         g->caseload = (int)caseload;
 }
 
+static void programme_defaults(programme_params *g);
+
 /* Reads the policy list; programmes start from `base`'s policy of the same
  * type (the default scenario), so a user config states only differences. */
 static void read_policies(jc_ctx *ctx, const cJSON *root, model_params *mp,
@@ -298,6 +301,7 @@ static void read_policies(jc_ctx *ctx, const cJSON *root, model_params *mp,
         jc_string(ctx, o, p, "name", false, &name);
         memset(pol, 0, sizeof *pol);
         pol->kind = type;
+        programme_defaults(&pol->prog);
         for (size_t k = 0; k < base->npolicies; k++)
             if (base->policy[k].kind == type) {
                 pol->prog = base->policy[k].prog;
@@ -504,6 +508,18 @@ done:
     return text;
 }
 
+/* A programme that changes nothing: no training, ratios 1. */
+static void programme_defaults(programme_params *g)
+{
+    memset(g, 0, sizeof *g);
+    hazard_init_none(&g->training_end);
+    g->hr_job_find = g->hr_relapse = g->hr_dropout = 1;
+    g->hr_job_loss_support = g->hr_job_loss_match = g->refusal_ratio = 1;
+    g->fidelity = 100;
+    g->fidelity_reference = 115;
+    g->caseload = 20;
+}
+
 static void defaults_before_reading(ipsim_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -521,15 +537,8 @@ static void defaults_before_reading(ipsim_config *cfg)
     mp->benefit_return_days = 90;
     cfg->seed = 1;
     cfg->replications = 1;
-    for (size_t k = 0; k < MAX_POLICIES; k++) {
-        programme_params *g = &mp->policy[k].prog;
-        hazard_init_none(&g->training_end);
-        g->hr_job_find = g->hr_relapse = g->hr_dropout = 1;
-        g->hr_job_loss_support = g->hr_job_loss_match = g->refusal_ratio = 1;
-        g->fidelity = 100;
-        g->fidelity_reference = 115;
-        g->caseload = 20;
-    }
+    for (size_t k = 0; k < MAX_POLICIES; k++)
+        programme_defaults(&mp->policy[k].prog);
 }
 
 /* Checks that need several keys at once. */

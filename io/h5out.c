@@ -223,7 +223,8 @@ static int write_stacked(hid_t loc, const char *name, const run_results *res, si
                          size_t offset_of_ptr, size_t per, int rank, const hsize_t *dims,
                          const char *units)
 {
-    int32_t *buf = malloc((reps * per ? reps * per : 1) * sizeof *buf);
+    size_t total = reps * per;
+    int32_t *buf = malloc((total ? total : 1) * sizeof *buf);
     if (!buf)
         return -1;
     for (size_t r = 0; r < reps; r++) {

@@ -1237,6 +1237,13 @@ static bool require_object(jc_ctx *ctx, const cJSON *obj, const char *path)
     return false;
 }
 
+/* "source" and "note" with string values document a config and are allowed
+ * in every object. */
+static bool is_doc_key(const cJSON *m)
+{
+    return cJSON_IsString(m) && (strcmp(m->string, "source") == 0 || strcmp(m->string, "note") == 0);
+}
+
 size_t jc_check_keys(jc_ctx *ctx, const cJSON *obj, const char *path,
                      const char *const *allowed, size_t n)
 {
@@ -1244,7 +1251,7 @@ size_t jc_check_keys(jc_ctx *ctx, const cJSON *obj, const char *path,
     if (!ctx || !obj || !require_object(ctx, obj, path))
         return 0;
     for (const cJSON *m = obj->child; m; m = m->next) {
-        if (!m->string || in_list(m->string, allowed, n))
+        if (!m->string || in_list(m->string, allowed, n) || is_doc_key(m))
             continue;
         unknown++;
         char *msg = unknown_message("key", m->string, allowed, n);

@@ -1,0 +1,156 @@
+/* cmd_bench: `ipsim bench`: the national-scale speed and memory benchmark.
+ * Runs one replication of one policy of the default scenario at full scale
+ * (about 390,000 people in stock plus about 470,000 new cases a year) for
+ * 20 years on one thread, and in the same process times one GSL exponential
+ * draw, so the cost per event can be read in draw units on any machine. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "cli/cli.h"
+#include "cli/report.h"
+#include "io/config.h"
+#include "models/claimant_model.h"
+#include "sim/sim_rng.h"
+
+/* Seconds per gsl_ran_exponential draw with generator type `type`. */
+static double time_exponential(const gsl_rng_type *type, size_t n, double *sink)
+{
+    gsl_rng *r = gsl_rng_alloc(type);
+    gsl_rng_set(r, 12345);
+    double t0 = cli_now(), s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += gsl_ran_exponential(r, 1.0);
+    double dt = cli_now() - t0;
+    gsl_rng_free(r);
+    *sink += s;
+    return dt / (double)n;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    const char *config = NULL, *policy_name = "ips";
+    uint64_t years = 20, seed = 1;
+    double scale = 1.0;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("Usage: ipsim bench [CONFIG] [--years Y] [--scale X] [--policy NAME] [--seed S] [--json]\n\n"
+                   "National-scale benchmark: one replication of one policy (default ips) of\n"
+                   "CONFIG (default: built-in scenario) at scale 1 for 20 years, on one thread.\n"
+                   "Prints events, events per second, peak memory per person and the time of\n"
+                   "one GSL exponential draw measured in the same run.\n");
+            return EXIT_OK;
+        } else if (!strcmp(a, "--years")) {
+            if (!(v = cli_option_value(argc, argv, &i)) || !cli_parse_u64("--years", v, 1, 100, &years))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--seed")) {
+            if (!(v = cli_option_value(argc, argv, &i)) || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--scale")) {
+            char *end;
+            if (!(v = cli_option_value(argc, argv, &i)))
+                return EXIT_USAGE;
+            scale = strtod(v, &end);
+            if (*end || !(scale > 0) || scale > 10) {
+                fprintf(stderr, "ipsim bench: --scale: '%s' is not a number in (0, 10]\n", v);
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--policy")) {
+            if (!(policy_name = cli_option_value(argc, argv, &i)))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "ipsim bench: unknown option '%s'\n", a);
+            return EXIT_USAGE;
+        } else {
+            config = a;
+        }
+    }
+    ipsim_config cfg;
+    int rc = config_load(config, &cfg, stderr);
+    if (rc != CONFIG_OK)
+        return rc == CONFIG_NOMEM ? EXIT_FAIL : EXIT_USAGE;
+    cfg.model.scale = scale;
+    cfg.model.horizon_days = (double)years * DAYS_PER_YEAR;
+    cfg.model.event_log = false;
+    size_t pol = cfg.model.npolicies;
+    for (size_t i = 0; i < cfg.model.npolicies; i++)
+        if (!strcmp(cfg.model.policy[i].name, policy_name))
+            pol = i;
+    if (pol == cfg.model.npolicies) {
+        fprintf(stderr, "ipsim bench: no policy named '%s' in the config\n", policy_name);
+        config_clear(&cfg);
+        return EXIT_USAGE;
+    }
+
+    double sink = 0;
+    double draw_keyed = time_exponential(sim_rng_keyed, 20000000, &sink);
+    double draw_mt = time_exponential(gsl_rng_mt19937, 20000000, &sink);
+
+    double t0 = cli_now();
+    claimant_run *run = claimant_run_alloc(&cfg.model, pol, seed, 0);
+    run_results res;
+    memset(&res, 0, sizeof res);
+    if (!run || claimant_run_finish(run, &res) != 0) {
+        fprintf(stderr, "ipsim bench: the run failed (out of memory?)\n");
+        claimant_run_free(run);
+        config_clear(&cfg);
+        return EXIT_FAIL;
+    }
+    double wall = cli_now() - t0;
+    size_t people = res.npeople, stock = 0;
+    for (size_t i = 0; i < people; i++)
+        stock += res.people[i].from_stock;
+    size_t model_bytes = res.peak_memory;
+    claimant_run_free(run);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double per_event = wall / (double)res.events;
+    double eps = (double)res.events / wall;
+
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "policy", cfg.model.policy[pol].name);
+    cJSON_AddNumberToObject(o, "years", (double)years);
+    cJSON_AddNumberToObject(o, "scale", scale);
+    cJSON_AddNumberToObject(o, "people_stock", (double)stock);
+    cJSON_AddNumberToObject(o, "people_total", (double)people);
+    cJSON_AddNumberToObject(o, "events", (double)res.events);
+    cJSON_AddNumberToObject(o, "seconds", wall);
+    cJSON_AddNumberToObject(o, "events_per_second", eps);
+    cJSON_AddNumberToObject(o, "ns_per_event", per_event * 1e9);
+    cJSON_AddNumberToObject(o, "ns_per_exponential_draw_keyed", draw_keyed * 1e9);
+    cJSON_AddNumberToObject(o, "ns_per_exponential_draw_mt19937", draw_mt * 1e9);
+    cJSON_AddNumberToObject(o, "event_in_draws_keyed", per_event / draw_keyed);
+    cJSON_AddNumberToObject(o, "event_in_draws_mt19937", per_event / draw_mt);
+    cJSON_AddNumberToObject(o, "model_bytes_per_person", (double)model_bytes / (double)people);
+    cJSON_AddNumberToObject(o, "peak_rss_bytes_per_person", (double)ru.ru_maxrss * 1024.0 / (double)people);
+    cJSON_AddNumberToObject(o, "peak_rss_mib", (double)ru.ru_maxrss / 1024.0);
+    cJSON_AddNumberToObject(o, "checksum", sink > 0 ? 1 : 0);
+
+    if (json) {
+        report_print_json(stdout, o);
+    } else {
+        printf("ipsim bench: policy %s, %llu years, scale %g, one replication, one thread\n",
+               cfg.model.policy[pol].name, (unsigned long long)years, scale);
+        printf("  people                 %zu (stock %zu, inflow %zu)\n", people, stock, people - stock);
+        printf("  events                 %llu in %.3f s\n", (unsigned long long)res.events, wall);
+        printf("  events per second      %.2f million (%.1f ns per event)\n", eps / 1e6, per_event * 1e9);
+        printf("  exponential draw       %.2f ns (keyed SplitMix64), %.2f ns (mt19937)\n",
+               draw_keyed * 1e9, draw_mt * 1e9);
+        printf("  event / draw           %.2f (keyed), %.2f (mt19937)\n", per_event / draw_keyed,
+               per_event / draw_mt);
+        printf("  memory per person      %.1f bytes held by the model, %.1f bytes peak RSS\n",
+               (double)model_bytes / (double)people, (double)ru.ru_maxrss * 1024.0 / (double)people);
+        cJSON_Delete(o);
+    }
+    results_clear(&res);
+    config_clear(&cfg);
+    return EXIT_OK;
+}

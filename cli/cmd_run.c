@@ -1,0 +1,188 @@
+/* cmd_run: `ipsim run`: runs every policy of a scenario over replications
+ * in parallel, prints the summary table (or JSON) and writes the HDF5 file
+ * atomically. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "cli/cli.h"
+#include "cli/report.h"
+#include "io/config.h"
+#include "io/h5out.h"
+#include "models/runset.h"
+#include "models/summary.h"
+
+static void run_usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: ipsim run [CONFIG] [-o FILE] [--reps N] [--seed S] [--threads T]\n"
+            "                 [--force] [--json] [--event-log] [--quiet]\n"
+            "\n"
+            "Runs every policy of the scenario in CONFIG (default: the built-in Belgian\n"
+            "scenario, configs/belgium_default.json) for N replications and writes one\n"
+            "HDF5 file. Prints a summary per policy: share of the cohort (initial stock\n"
+            "with a mental disorder) ever employed by months 6, 18 and 60, median days to\n"
+            "first job, and people in each state at the horizon, each with the mean and\n"
+            "the 2.5%%-97.5%% range across replications.\n"
+            "\n"
+            "  -o, --output FILE  HDF5 output (default: CONFIG's name with .h5, or\n"
+            "                     belgium_default.h5); never overwritten without --force\n"
+            "  --reps N           replications (default: run.replications of the config)\n"
+            "  --seed S           master seed (default: run.seed of the config)\n"
+            "  --threads T        worker threads (default: all processors); results do not\n"
+            "                     depend on T\n"
+            "  --force            replace an existing output file\n"
+            "  --json             print the summary as JSON on stdout instead of a table\n"
+            "  --event-log        also store every person's transitions (large)\n"
+            "  --quiet            no progress bar\n");
+}
+
+typedef struct progress_ctx {
+    cli_progress bar;
+} progress_ctx;
+
+static void on_progress(const runset_progress *pr, void *arg)
+{
+    progress_ctx *pc = arg;
+    cli_progress_update(&pc->bar, atomic_load(&pr->runs_done), pr->runs_total,
+                        atomic_load(&pr->events));
+}
+
+static void default_output(const char *config, char *out, size_t len)
+{
+    if (!config) {
+        snprintf(out, len, "belgium_default.h5");
+        return;
+    }
+    const char *base = strrchr(config, '/');
+    base = base ? base + 1 : config;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    snprintf(out, len, "%.*s.h5", (int)n, base);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    const char *config = NULL, *output = NULL;
+    uint64_t reps = 0, seed = 0, threads = (uint64_t)cli_default_threads();
+    bool have_seed = false, force = false, json = false, quiet = false, event_log = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            run_usage(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!(output = cli_option_value(argc, argv, &i)))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--reps")) {
+            if (!(v = cli_option_value(argc, argv, &i)) || !cli_parse_u64("--reps", v, 1, 1000000, &reps))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--seed")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+                return EXIT_USAGE;
+            have_seed = true;
+        } else if (!strcmp(a, "--threads")) {
+            if (!(v = cli_option_value(argc, argv, &i)) || !cli_parse_u64("--threads", v, 1, 1024, &threads))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--force")) {
+            force = true;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
+        } else if (!strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (!strcmp(a, "--event-log")) {
+            event_log = true;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "ipsim run: unknown option '%s' (see ipsim run --help)\n", a);
+            return EXIT_USAGE;
+        } else if (!config) {
+            config = a;
+        } else {
+            fprintf(stderr, "ipsim run: only one CONFIG may be given ('%s' and '%s')\n", config, a);
+            return EXIT_USAGE;
+        }
+    }
+    ipsim_config cfg;
+    int rc = config_load(config, &cfg, stderr);
+    if (rc == CONFIG_NOMEM) {
+        fprintf(stderr, "ipsim run: out of memory reading the config\n");
+        return EXIT_FAIL;
+    }
+    if (rc != CONFIG_OK)
+        return EXIT_USAGE;
+    if (reps)
+        cfg.replications = reps;
+    if (have_seed)
+        cfg.seed = seed;
+    if (event_log)
+        cfg.model.event_log = true;
+
+    char outbuf[4096], err[4600];
+    if (!output) {
+        default_output(config, outbuf, sizeof outbuf);
+        output = outbuf;
+    }
+    h5out_target target;
+    if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
+        fprintf(stderr, "ipsim run: %s\n", err);
+        config_clear(&cfg);
+        return EXIT_USAGE;
+    }
+    cli_guard_tmp(target.tmp_path);
+
+    size_t npol = cfg.model.npolicies, nrep = cfg.replications;
+    run_results *results = calloc(npol * nrep, sizeof *results);
+    policy_summary *sums = calloc(npol, sizeof *sums);
+    int status = EXIT_FAIL;
+    if (!results || !sums) {
+        fprintf(stderr, "ipsim run: out of memory\n");
+        goto done;
+    }
+    progress_ctx pc;
+    cli_progress_start(&pc.bar, "ipsim run", quiet);
+    double t0 = cli_now();
+    rc = runset_run(&cfg.model, cfg.seed, nrep, (int)threads, results,
+                    pc.bar.enabled ? on_progress : NULL, &pc);
+    double wall = cli_now() - t0;
+    cli_progress_end(&pc.bar);
+    if (rc != 0) {
+        fprintf(stderr, "ipsim run: a simulation run failed (out of memory?)\n");
+        goto done;
+    }
+    for (size_t p = 0; p < npol; p++)
+        if (summary_compute(&results[p * nrep], nrep, cfg.model.horizon_days, &sums[p]) != 0) {
+            fprintf(stderr, "ipsim run: out of memory\n");
+            goto done;
+        }
+    h5out_runset rs = { &cfg, npol, nrep, results, sums, wall, (int)threads };
+    if (h5out_write_runset(&target, &rs, err, sizeof err) != 0
+        || h5out_commit(&target, err, sizeof err) != 0) {
+        fprintf(stderr, "ipsim run: %s\n", err);
+        goto done;
+    }
+    cli_unguard_tmp();
+    uint64_t events = 0;
+    for (size_t i = 0; i < npol * nrep; i++)
+        events += results[i].events;
+    report_info info = { &cfg, output, nrep, (int)threads, events, wall };
+    if (json)
+        report_run_json(stdout, &info, sums);
+    else
+        report_run_table(stdout, &info, sums);
+    status = EXIT_OK;
+done:
+    if (status != EXIT_OK) {
+        h5out_abort(&target);
+        cli_unguard_tmp();
+    }
+    if (results)
+        for (size_t i = 0; i < npol * nrep; i++)
+            results_clear(&results[i]);
+    free(results);
+    free(sums);
+    config_clear(&cfg);
+    return status;
+}

@@ -1,0 +1,27 @@
+/* report: what the subcommands print: fixed-width tables for people and
+ * JSON (--json) for scripts, from the same figures. */
+#ifndef IPSIM_REPORT_H
+#define IPSIM_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "io/config.h"
+#include "models/summary.h"
+
+typedef struct report_info {
+    const ipsim_config *cfg;
+    const char *output;
+    size_t reps;
+    int threads;
+    uint64_t events;
+    double wall_seconds;
+} report_info;
+
+void report_run_table(FILE *f, const report_info *info, const policy_summary *sums);
+void report_run_json(FILE *f, const report_info *info, const policy_summary *sums);
+
+/* Prints a cJSON tree (formatted) and a newline, then deletes it. */
+void report_print_json(FILE *f, cJSON *tree);
+
+#endif
