@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats/stats_desc.h"
+#include "stats/stats_survival.h"
+
 const int summary_months[SUMMARY_N_MONTHS] = { 6, 18, 60 };
 
 static bool in_cohort(const person_outcome *o)
@@ -19,32 +22,8 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double summary_quantile_sorted(const double *s, size_t n, double q)
-{
-    if (n == 0)
-        return NAN;
-    double h = (double)(n - 1) * q;
-    size_t i = (size_t)floor(h);
-    if (i + 1 >= n)
-        return s[n - 1];
-    return s[i] + (h - (double)i) * (s[i + 1] - s[i]);
-}
-
-typedef struct obs {
-    double t;
-    int event;
-} obs;
-
-/* by time, events before censorings at equal times */
-static int cmp_obs(const void *a, const void *b)
-{
-    const obs *x = a, *y = b;
-    if (x->t != y->t)
-        return (x->t > y->t) - (x->t < y->t);
-    return y->event - x->event;
-}
-
-/* Kaplan-Meier median of time to first job; censoring at exit or horizon. */
+/* Kaplan-Meier median of time to first job in the cohort; censoring at exit
+ * or at the horizon. NaN when not reached. */
 static double km_median(const run_results *r)
 {
     size_t n = 0;
@@ -52,43 +31,27 @@ static double km_median(const run_results *r)
         n += in_cohort(&r->people[i]);
     if (n == 0)
         return NAN;
-    obs *o = malloc(n * sizeof *o);
-    if (!o)
-        return NAN;
-    size_t k = 0;
-    double horizon = (double)r->months * DAYS_PER_MONTH;
-    for (size_t i = 0; i < r->npeople; i++) {
-        const person_outcome *p = &r->people[i];
-        if (!in_cohort(p))
-            continue;
-        if (isfinite(p->first_job_day)) {
-            o[k++] = (obs){ p->first_job_day, 1 };
-        } else {
-            double c = isfinite(p->exit_day) ? p->exit_day : horizon;
-            o[k++] = (obs){ c, 0 };
+    double *t = malloc(n * sizeof *t);
+    int *ev = malloc(n * sizeof *ev);
+    stats_km *km = stats_km_alloc(n);
+    double median = NAN;
+    if (t && ev && km) {
+        double horizon = (double)r->months * DAYS_PER_MONTH;
+        size_t k = 0;
+        for (size_t i = 0; i < r->npeople; i++) {
+            const person_outcome *p = &r->people[i];
+            if (!in_cohort(p))
+                continue;
+            ev[k] = isfinite(p->first_job_day);
+            t[k] = ev[k] ? p->first_job_day : isfinite(p->exit_day) ? p->exit_day : horizon;
+            k++;
         }
+        if (stats_km_fit(km, t, ev, n, 0.05) == 0)
+            median = km->median;
     }
-    qsort(o, n, sizeof *o, cmp_obs);
-    double surv = 1, median = NAN;
-    size_t at_risk = n;
-    for (size_t i = 0; i < n;) {
-        size_t d = 0, c = 0, j = i;
-        while (j < n && o[j].t == o[i].t) {
-            d += (size_t)o[j].event;
-            c += (size_t)!o[j].event;
-            j++;
-        }
-        if (d > 0) {
-            surv *= 1.0 - (double)d / (double)at_risk;
-            if (surv <= 0.5) {
-                median = o[i].t;
-                break;
-            }
-        }
-        at_risk -= d + c;
-        i = j;
-    }
-    free(o);
+    stats_km_free(km);
+    free(t);
+    free(ev);
     return median;
 }
 
@@ -130,8 +93,8 @@ static void spread(double *v, size_t n, summary_value *out)
     }
     qsort(v, k, sizeof *v, cmp_double);
     out->mean = sum / (double)k;
-    out->lo = summary_quantile_sorted(v, k, 0.025);
-    out->hi = summary_quantile_sorted(v, k, 0.975);
+    stats_quantile_sorted(v, k, 0.025, &out->lo);
+    stats_quantile_sorted(v, k, 0.975, &out->hi);
 }
 
 int summary_compute(const run_results *r, size_t reps, double horizon_days,

@@ -38,7 +38,4 @@ size_t summary_cohort_shares(const run_results *r, const int *months, size_t n,
 int summary_compute(const run_results *r, size_t reps, double horizon_days,
                     policy_summary *out);
 
-/* Empirical quantile (type 7) of sorted data. */
-double summary_quantile_sorted(const double *sorted, size_t n, double q);
-
 #endif
