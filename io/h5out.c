@@ -324,7 +324,12 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
     rc |= write_summary(g, &rs->summaries[p]);
 
     hid_t reps_g = group(g, "replications");
+    /* memory types mirror the structs; file types are packed so that struct
+     * padding (whatever bytes it holds) never reaches the file */
     hid_t ptype = person_type(), etype = event_type();
+    hid_t pfile = H5Tcopy(ptype), efile = H5Tcopy(etype);
+    H5Tpack(pfile);
+    H5Tpack(efile);
     for (size_t r = 0; r < reps && rc == 0 && reps_g >= 0; r++) {
         char name[32];
         snprintf(name, sizeof name, "%zu", r);
@@ -334,16 +339,18 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
             break;
         }
         hsize_t n = res[r].npeople;
-        rc |= write_array(rg, "people", ptype, ptype, 1, &n, res[r].people, NULL);
+        rc |= write_array(rg, "people", pfile, ptype, 1, &n, res[r].people, NULL);
         if (cfg->model.event_log) {
             hsize_t ne = res[r].nlog;
-            rc |= write_array(rg, "event_log", etype, etype, 1, &ne, res[r].log, NULL);
+            rc |= write_array(rg, "event_log", efile, etype, 1, &ne, res[r].log, NULL);
         }
         rc |= attr_u64(rg, "replication", r);
         H5Gclose(rg);
     }
     H5Tclose(ptype);
     H5Tclose(etype);
+    H5Tclose(pfile);
+    H5Tclose(efile);
     if (reps_g >= 0)
         H5Gclose(reps_g);
     else

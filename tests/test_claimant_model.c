@@ -1,0 +1,262 @@
+/* Claimant model: conservation of people across states, common random
+ * numbers across policies, and programme capacity with its FIFO waiting
+ * list. */
+#include <math.h>
+#include <criterion/criterion.h>
+
+#include "models/claimant_model.h"
+#include "models/policy.h"
+#include "tests/test_util.h"
+
+static const char *small_scenario =
+    "{\"run\": {\"years\": 4, \"scale\": 0.004, \"replications\": 1, \"seed\": 4242}}";
+
+static void load(const char *text, ipsim_config *cfg)
+{
+    cr_assert_eq(tu_config(text, cfg), CONFIG_OK);
+}
+
+static size_t policy_index(const ipsim_config *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->model.npolicies; i++)
+        if (!strcmp(cfg->model.policy[i].name, name))
+            return i;
+    cr_assert_fail("no policy %s", name);
+    return 0;
+}
+
+Test(claimant_model, every_person_is_in_exactly_one_state_each_month)
+{
+    ipsim_config cfg;
+    load(small_scenario, &cfg);
+    for (size_t pol = 0; pol < cfg.model.npolicies; pol++) {
+        claimant_run *run = claimant_run_alloc(&cfg.model, pol, cfg.seed, 0);
+        cr_assert_not_null(run);
+        size_t months = (size_t)(cfg.model.horizon_days / DAYS_PER_MONTH + 1e-9);
+        int64_t (*recount)[N_STATE] = calloc(months + 1, sizeof *recount);
+        size_t *present = calloc(months + 1, sizeof *present);
+        for (size_t m = 0; m <= months; m++) {
+            cr_assert_eq(claimant_run_until(run, m * DAYS_PER_MONTH), 0);
+            char msg[256];
+            cr_assert_eq(claimant_run_check(run, msg, sizeof msg), 0, "month %zu: %s", m, msg);
+            const person *pp;
+            size_t n = claimant_run_people(run, &pp);
+            present[m] = n;
+            for (size_t i = 0; i < n; i++) {
+                cr_assert_lt(pp[i].state, N_STATE);
+                recount[m][pp[i].state]++;
+            }
+        }
+        run_results res;
+        cr_assert_eq(claimant_run_finish(run, &res), 0);
+        for (size_t m = 0; m <= months; m++) {
+            int64_t total = 0;
+            for (int s = 0; s < N_STATE; s++) {
+                int64_t c = 0;
+                for (int g = 0; g < N_REGION; g++)
+                    for (int x = 0; x < N_SEX; x++)
+                        c += res.state_counts[RES_STATE_IDX(m, s, g, x)];
+                cr_expect_eq(c, recount[m][s], "policy %zu month %zu state %s: %lld vs %lld",
+                             pol, m, claimant_state_name(s), (long long)c,
+                             (long long)recount[m][s]);
+                total += c;
+            }
+            cr_expect_eq(total, (int64_t)present[m], "month %zu: states add to %lld of %zu people",
+                         m, (long long)total, present[m]);
+        }
+        free(recount);
+        free(present);
+        results_clear(&res);
+        claimant_run_free(run);
+    }
+    config_clear(&cfg);
+}
+
+/* Runs one policy to the horizon. */
+static run_results run_policy(const ipsim_config *cfg, size_t pol, size_t rep)
+{
+    run_results res;
+    claimant_run *run = claimant_run_alloc(&cfg->model, pol, cfg->seed, rep);
+    cr_assert_not_null(run);
+    cr_assert_eq(claimant_run_finish(run, &res), 0);
+    claimant_run_free(run);
+    return res;
+}
+
+static bool same_outcome(const person_outcome *a, const person_outcome *b)
+{
+    return a->sex == b->sex && a->region == b->region && a->diagnosis == b->diagnosis
+           && a->final_state == b->final_state && a->first_job_day == b->first_job_day
+           && a->days_employed == b->days_employed
+           && (a->exit_day == b->exit_day || (isinf(a->exit_day) && isinf(b->exit_day)))
+           && a->coach == b->coach;
+}
+
+/* The IPS policy below repeats every programme value of train_then_place. */
+static const char *ips_as_ttp =
+    "{\"run\": {\"years\": 5, \"scale\": 0.004, \"seed\": 77},"
+    " \"policies\": ["
+    "  {\"name\": \"ttp\", \"type\": \"train_then_place\"},"
+    "  {\"name\": \"ips_like_ttp\", \"type\": \"ips\", \"programme\": {"
+    "     \"exclusion\": {\"mild\": 0.05, \"moderate\": 0.15, \"severe\": 0.40},"
+    "     \"training_phase\": true,"
+    "     \"training_duration\": {\"shape\": \"weibull\", \"weibull_shape\": 2.0, \"weibull_scale_days\": 200},"
+    "     \"days_to_first_employer_contact\": 30, \"max_search_months\": 12, \"follow_along_months\": 3,"
+    "     \"effects\": {\"job_finding\": 1, \"relapse\": 1, \"dropout\": 1, \"job_loss_while_supported\": 1,"
+    "                 \"job_loss_matching\": 1, \"offer_refusal\": 1},"
+    "     \"fidelity\": {\"scales_effects\": false}}},"
+    "  {\"name\": \"ips\", \"type\": \"ips\"},"
+    "  {\"name\": \"status_quo\", \"type\": \"status_quo\"}]}";
+
+Test(claimant_model, ips_set_to_ttp_values_gives_identical_people)
+{
+    ipsim_config cfg;
+    load(ips_as_ttp, &cfg);
+    for (size_t rep = 0; rep < 2; rep++) {
+        run_results a = run_policy(&cfg, policy_index(&cfg, "ttp"), rep);
+        run_results b = run_policy(&cfg, policy_index(&cfg, "ips_like_ttp"), rep);
+        cr_assert_eq(a.npeople, b.npeople);
+        size_t enrolled = 0;
+        for (size_t i = 0; i < a.npeople; i++) {
+            cr_assert(same_outcome(&a.people[i], &b.people[i]), "person %zu differs", i);
+            enrolled += a.people[i].ever_enrolled;
+        }
+        cr_expect_gt(enrolled, 20, "too few programme clients for a meaningful check");
+        cr_expect_eq(memcmp(a.state_counts, b.state_counts,
+                            (a.months + 1) * N_STATE * N_REGION * N_SEX * sizeof(int32_t)), 0);
+        results_clear(&a);
+        results_clear(&b);
+    }
+    config_clear(&cfg);
+}
+
+Test(claimant_model, real_ips_changes_outcomes_but_not_people_outside_the_programme)
+{
+    ipsim_config cfg;
+    load(ips_as_ttp, &cfg);
+    run_results a = run_policy(&cfg, policy_index(&cfg, "ttp"), 0);
+    run_results b = run_policy(&cfg, policy_index(&cfg, "ips"), 0);
+    run_results c = run_policy(&cfg, policy_index(&cfg, "status_quo"), 0);
+    cr_assert_eq(a.npeople, b.npeople);
+    cr_assert_eq(a.npeople, c.npeople);
+    size_t differ = 0;
+    for (size_t i = 0; i < a.npeople; i++) {
+        /* the same synthetic person under every policy */
+        cr_assert_eq(a.people[i].sex, b.people[i].sex);
+        cr_assert_eq(a.people[i].age_at_arrival, c.people[i].age_at_arrival);
+        cr_assert_eq(a.people[i].arrival_day, b.people[i].arrival_day);
+        /* people who can never be referred (other diagnoses) live identical lives */
+        if (a.people[i].diagnosis == DIAG_OTHER) {
+            cr_assert(same_outcome(&a.people[i], &b.people[i]), "person %zu", i);
+            cr_assert(same_outcome(&a.people[i], &c.people[i]), "person %zu", i);
+        }
+        differ += !same_outcome(&a.people[i], &b.people[i]);
+    }
+    cr_expect_gt(differ, 10, "IPS with its own effects should change some outcomes");
+    results_clear(&a);
+    results_clear(&b);
+    results_clear(&c);
+    config_clear(&cfg);
+}
+
+/* Tight capacity: 2 coaches of 3 clients per region, many referrals. */
+static const char *tight =
+    "{\"run\": {\"years\": 4, \"scale\": 0.003, \"seed\": 99, \"event_log\": true},"
+    " \"transitions\": {\"referral\": {\"rate_per_year\": 0.8}},"
+    " \"policies\": ["
+    "  {\"name\": \"ips\", \"type\": \"ips\", \"programme\": {\"coaches\": {\"flanders\": 2, \"wallonia\": 2, \"brussels\": 2}, \"caseload\": 3}},"
+    "  {\"name\": \"ttp\", \"type\": \"train_then_place\", \"programme\": {\"coaches\": {\"flanders\": 2, \"wallonia\": 2, \"brussels\": 2}, \"caseload\": 3}}]}";
+
+typedef struct spell {
+    uint32_t person;
+    double enter, leave;
+    int admitted;
+} spell;
+
+Test(claimant_model, capacity_never_exceeded_and_waiting_list_served_in_order)
+{
+    ipsim_config cfg;
+    load(tight, &cfg);
+    /* coaches scale with the population: give them absolute numbers */
+    cfg.model.scale = 0.003;
+    for (size_t pol = 0; pol < cfg.model.npolicies; pol++) {
+        for (int g = 0; g < N_REGION; g++)
+            cfg.model.policy[pol].prog.coaches[g] = 2.0 / cfg.model.scale;
+        claimant_run *run = claimant_run_alloc(&cfg.model, pol, cfg.seed, 0);
+        cr_assert_not_null(run);
+        size_t steps = 0;
+        int rc;
+        char msg[256];
+        while ((rc = claimant_run_step(run)) == 1) {
+            cr_assert_eq(claimant_run_check(run, msg, sizeof msg), 0, "after event %zu: %s",
+                         steps, msg);
+            steps++;
+        }
+        cr_assert_eq(rc, 0);
+        run_results res;
+        cr_assert_eq(claimant_run_finish(run, &res), 0);
+        cr_expect_leq(res.max_clients_per_coach, 3);
+        cr_expect_eq(res.max_clients_per_coach, 3, "capacity was never reached: test too weak");
+
+        /* waiting spells from the event log */
+        spell *sp = calloc(res.nlog, sizeof *sp);
+        size_t ns = 0, admitted = 0;
+        for (size_t e = 0; e < res.nlog; e++) {
+            const event_record *ev = &res.log[e];
+            if (ev->to == ST_WAITING) {
+                sp[ns++] = (spell){ ev->person, ev->time, INFINITY, 0 };
+            } else if (ev->from == ST_WAITING) {
+                for (size_t k = ns; k-- > 0;)
+                    if (sp[k].person == ev->person && isinf(sp[k].leave)) {
+                        sp[k].leave = ev->time;
+                        sp[k].admitted = ev->to == ST_TRAINING || ev->to == ST_JOB_SEARCH;
+                        admitted += (size_t)sp[k].admitted;
+                        break;
+                    }
+            }
+        }
+        cr_expect_gt(admitted, 20, "too few admissions from the waiting list");
+        for (size_t a = 0; a < ns; a++) {
+            if (!sp[a].admitted)
+                continue;
+            int ra = res.people[sp[a].person].region;
+            for (size_t b = 0; b < ns; b++) {
+                if (res.people[sp[b].person].region != ra || b == a)
+                    continue;
+                /* b was waiting longer and still waiting when a was admitted */
+                cr_assert_not(sp[b].enter < sp[a].enter && sp[b].leave > sp[a].leave,
+                              "policy %zu: person %u admitted at %g before %u (waiting since %g)",
+                              pol, sp[a].person, sp[a].leave, sp[b].person, sp[b].enter);
+            }
+        }
+        free(sp);
+        results_clear(&res);
+        claimant_run_free(run);
+    }
+    config_clear(&cfg);
+}
+
+Test(claimant_model, fidelity_scales_ips_effects)
+{
+    ipsim_config cfg;
+    load("{}", &cfg);
+    size_t ips = policy_index(&cfg, "ips");
+    policy_params pol = cfg.model.policy[ips];
+    pol.prog.fidelity_scaled = true;
+    pol.prog.fidelity_reference = 115;
+    pol.prog.hr_job_find = 1.6;
+    policy_effects e;
+    pol.prog.fidelity = 115;
+    policy_effects_compute(&pol, &e);
+    cr_expect_float_eq(e.job_find, 1.6, 1e-12);
+    pol.prog.fidelity = 73;
+    policy_effects_compute(&pol, &e);
+    cr_expect_float_eq(e.job_find, 1.0, 1e-12);
+    pol.prog.fidelity = 50;
+    policy_effects_compute(&pol, &e);
+    cr_expect_float_eq(e.job_find, 1.0, 1e-12);
+    pol.prog.fidelity = 94; /* halfway: s = 0.5 */
+    policy_effects_compute(&pol, &e);
+    cr_expect_float_eq(e.job_find, sqrt(1.6), 1e-12);
+    config_clear(&cfg);
+}

@@ -1,0 +1,163 @@
+/* Config validation through the command line: every class of bad input
+ * gives a located message, exit status 2, and no output file. */
+#include <criterion/criterion.h>
+
+#include "tests/test_util.h"
+
+typedef struct bad_case {
+    const char *json;
+    const char *expect[3]; /* substrings of stderr */
+} bad_case;
+
+/* Writes json to a file, runs `ipsim run FILE -o OUT` and `ipsim validate
+ * FILE`, and checks status 2, the messages and that OUT does not exist. */
+static void check_bad(const bad_case *c)
+{
+    char dir[64], cfg[128], out[128], cmd[512], err[8192], so[4096];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/bad.json", dir);
+    snprintf(out, sizeof out, "%s/out.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, c->json), 0);
+    snprintf(cmd, sizeof cmd, "run %s -o %s --quiet", cfg, out);
+    int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
+    cr_expect_eq(st, 2, "exit status %d, stderr: %s", st, err);
+    for (int i = 0; i < 3 && c->expect[i]; i++)
+        cr_expect(strstr(err, c->expect[i]) != NULL, "expected '%s' in: %s", c->expect[i], err);
+    cr_expect_not(tu_file_exists(out), "an output file was written");
+    snprintf(cmd, sizeof cmd, "validate %s", cfg);
+    st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
+    cr_expect_eq(st, 2);
+    for (int i = 0; i < 3 && c->expect[i]; i++)
+        cr_expect(strstr(err, c->expect[i]) != NULL, "validate: expected '%s' in: %s",
+                  c->expect[i], err);
+    unlink(cfg);
+    rmdir(dir);
+}
+
+Test(config_errors, malformed_json_reports_file_line_column)
+{
+    bad_case c = { "{\n  \"run\": {\n    \"years\": 5,\n    \"scale\" 0.01\n  }\n}\n",
+                   { "bad.json:4:13: malformed JSON", NULL } };
+    check_bad(&c);
+}
+
+Test(config_errors, unknown_key_names_the_closest_valid_key)
+{
+    bad_case c = { "{\"policies\": [{\"name\": \"ips\", \"type\": \"ips\",\n"
+                   " \"programme\": {\"fidelty\": {\"score\": 100}}}]}",
+                   { "bad.json:2:16", "unknown key 'fidelty'", "did you mean 'fidelity'" } };
+    check_bad(&c);
+}
+
+Test(config_errors, wrong_type_names_path_and_types)
+{
+    bad_case c = { "{\"run\": {\"years\": \"ten\"}}",
+                   { "run.years", "expected a number, found a string", NULL } };
+    check_bad(&c);
+}
+
+Test(config_errors, probability_outside_unit_interval)
+{
+    bad_case c = { "{\"work\": {\"offer_refusal\": 1.25}}",
+                   { "work.offer_refusal", "1.25", "0..1" } };
+    check_bad(&c);
+}
+
+Test(config_errors, negative_rate)
+{
+    bad_case c = { "{\"transitions\": {\"relapse\": {\"rate_per_year\": -0.4}}}",
+                   { "transitions.relapse.rate_per_year", "-0.4", NULL } };
+    check_bad(&c);
+}
+
+Test(config_errors, negative_duration)
+{
+    bad_case c = { "{\"work\": {\"benefit_return_days\": -30}}",
+                   { "work.benefit_return_days", "-30", NULL } };
+    check_bad(&c);
+}
+
+Test(config_errors, fidelity_outside_25_to_125)
+{
+    bad_case c = { "{\"policies\": [{\"type\": \"ips\", \"programme\": {\"fidelity\": {\"score\": 130}}}]}",
+                   { "policies[0].programme.fidelity.score", "130 is outside 25..125", NULL } };
+    check_bad(&c);
+}
+
+Test(config_errors, caseload_below_one)
+{
+    bad_case c = { "{\"policies\": [{\"type\": \"ips\", \"programme\": {\"caseload\": 0}}]}",
+                   { "policies[0].programme.caseload", "0 is outside 1..1000", NULL } };
+    check_bad(&c);
+}
+
+Test(config_errors, shares_not_summing_to_one)
+{
+    bad_case c = { "{\"population\": {\"stock\": {\"region_shares\": "
+                   "{\"flanders\": 0.5, \"wallonia\": 0.3, \"brussels\": 0.17}}}}",
+                   { "population.stock.region_shares", "shares sum to 0.97, must sum to 1", NULL } };
+    check_bad(&c);
+}
+
+Test(config_errors, unknown_policy_type_lists_choices)
+{
+    bad_case c = { "{\"policies\": [{\"type\": \"place_train\"}]}",
+                   { "policies[0].type", "place_train", "ips" } };
+    check_bad(&c);
+}
+
+Test(config_errors, all_problems_reported_at_once)
+{
+    bad_case c = { "{\"run\": {\"years\": -1, \"scale\": 0}, \"work\": {\"part_time_share\": 2}}",
+                   { "run.years", "run.scale", "work.part_time_share" } };
+    check_bad(&c);
+}
+
+Test(config_errors, missing_config_file)
+{
+    char err[4096], out[1024];
+    int st = tu_run_ipsim("run /nonexistent/x.json -o /tmp/never.h5 --quiet", out, sizeof out,
+                          err, sizeof err);
+    cr_expect_eq(st, 2);
+    cr_expect(strstr(err, "/nonexistent/x.json") != NULL, "%s", err);
+    cr_expect_not(tu_file_exists("/tmp/never.h5"));
+}
+
+Test(config_errors, existing_output_not_overwritten_without_force)
+{
+    char dir[64], out[128], cmd[512], err[4096], so[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(out, sizeof out, "%s/keep.h5", dir);
+    cr_assert_eq(tu_write_file(out, "precious"), 0);
+    snprintf(cmd, sizeof cmd, "run -o %s --reps 1 --quiet", out);
+    int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
+    cr_expect_eq(st, 2);
+    cr_expect(strstr(err, "--force") != NULL, "%s", err);
+    FILE *f = fopen(out, "r");
+    char buf[32] = { 0 };
+    cr_assert_not_null(f);
+    cr_expect_eq(fread(buf, 1, sizeof buf - 1, f), 8);
+    fclose(f);
+    cr_expect_str_eq(buf, "precious");
+    unlink(out);
+    rmdir(dir);
+}
+
+Test(config_errors, bad_command_line_values)
+{
+    char err[4096], out[1024];
+    cr_expect_eq(tu_run_ipsim("run --reps 0", out, sizeof out, err, sizeof err), 2);
+    cr_expect(strstr(err, "--reps") != NULL, "%s", err);
+    cr_expect_eq(tu_run_ipsim("run --threads x", out, sizeof out, err, sizeof err), 2);
+    cr_expect_eq(tu_run_ipsim("run --bogus", out, sizeof out, err, sizeof err), 2);
+    cr_expect_eq(tu_run_ipsim("frobnicate", out, sizeof out, err, sizeof err), 2);
+}
+
+Test(config_errors, default_config_is_valid)
+{
+    char err[4096], out[4096], cmd[512];
+    snprintf(cmd, sizeof cmd, "validate %s/configs/belgium_default.json", IPSIM_SOURCE_DIR);
+    int st = tu_run_ipsim(cmd, out, sizeof out, err, sizeof err);
+    cr_expect_eq(st, 0, "%s", err);
+    cr_expect(strstr(out, "valid") != NULL);
+}

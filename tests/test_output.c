@@ -1,0 +1,259 @@
+/* HDF5 output: the layout documented in docs/output.md, byte-identical
+ * datasets for the same seed whatever the number of threads, and the
+ * atomic write (no temporary file left behind). */
+#include <dirent.h>
+#include <math.h>
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+#include <hdf5.h>
+
+#include "models/params.h"
+#include "models/results.h"
+#include "tests/test_util.h"
+
+static const char *scenario =
+    "{\"run\": {\"years\": 5.5, \"scale\": 0.002, \"replications\": 3, \"seed\": 123}}";
+
+static void run_to(const char *dir, const char *name, const char *extra)
+{
+    char cfg[256], cmd[1024], out[16384], err[8192];
+    snprintf(cfg, sizeof cfg, "%s/scenario.json", dir);
+    if (!tu_file_exists(cfg))
+        cr_assert_eq(tu_write_file(cfg, scenario), 0);
+    snprintf(cmd, sizeof cmd, "run %s -o %s/%s --quiet %s", cfg, dir, name, extra);
+    int st = tu_run_ipsim(cmd, out, sizeof out, err, sizeof err);
+    cr_assert_eq(st, 0, "ipsim %s failed: %s", cmd, err);
+}
+
+static int attr_exists(hid_t loc, const char *name) { return H5Aexists(loc, name) > 0; }
+
+static void expect_dims(hid_t file, const char *path, int rank, const hsize_t *want)
+{
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
+    cr_assert_geq(d, 0, "missing dataset %s", path);
+    hid_t s = H5Dget_space(d);
+    hsize_t dims[8];
+    cr_assert_eq(H5Sget_simple_extent_ndims(s), rank, "%s rank", path);
+    H5Sget_simple_extent_dims(s, dims, NULL);
+    for (int i = 0; i < rank; i++)
+        cr_expect_eq(dims[i], want[i], "%s dim %d: %llu != %llu", path, i,
+                     (unsigned long long)dims[i], (unsigned long long)want[i]);
+    hid_t dcpl = H5Dget_create_plist(d);
+    cr_expect_eq(H5Pget_layout(dcpl), H5D_CHUNKED, "%s is not chunked", path);
+    int nf = H5Pget_nfilters(dcpl), deflate = 0;
+    for (int i = 0; i < nf; i++) {
+        unsigned flags, cd[8];
+        size_t ncd = 8;
+        if (H5Pget_filter2(dcpl, (unsigned)i, &flags, &ncd, cd, 0, NULL, NULL) == H5Z_FILTER_DEFLATE)
+            deflate = 1;
+    }
+    cr_expect(deflate, "%s is not compressed", path);
+    H5Pclose(dcpl);
+    H5Sclose(s);
+    H5Dclose(d);
+}
+
+Test(output, file_is_self_describing_with_documented_layout)
+{
+    char dir[64], path[256];
+    cr_assert_not_null(tu_tmpdir(dir));
+    run_to(dir, "a.h5", "--event-log");
+    snprintf(path, sizeof path, "%s/a.h5", dir);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    const char *attrs[] = { "program", "version", "created", "master_seed", "replications",
+                            "config_source", "time_unit", "month_length_days", "scale",
+                            "horizon_days", "start_year" };
+    for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++)
+        cr_expect(attr_exists(f, attrs[i]), "missing root attribute %s", attrs[i]);
+    uint64_t seed = 0;
+    hid_t a = H5Aopen(f, "master_seed", H5P_DEFAULT);
+    H5Aread(a, H5T_NATIVE_UINT64, &seed);
+    H5Aclose(a);
+    cr_expect_eq(seed, 123);
+
+    /* the resolved config is valid JSON and carries the run settings */
+    hid_t d = H5Dopen2(f, "config", H5P_DEFAULT);
+    cr_assert_geq(d, 0);
+    hid_t t = H5Dget_type(d);
+    size_t len = H5Tget_size(t);
+    char *text = calloc(len + 1, 1);
+    cr_assert_geq(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text), 0);
+    cJSON *cfg = cJSON_Parse(text);
+    cr_assert_not_null(cfg, "config is not JSON");
+    cJSON *run = cJSON_GetObjectItem(cfg, "run");
+    cr_expect_float_eq(cJSON_GetObjectItem(run, "scale")->valuedouble, 0.002, 1e-12);
+    cr_expect_not_null(cJSON_GetObjectItem(cfg, "transitions"), "defaults not merged in");
+    cJSON_Delete(cfg);
+    free(text);
+    H5Tclose(t);
+    H5Dclose(d);
+
+    hid_t dims = H5Gopen2(f, "dimensions", H5P_DEFAULT);
+    cr_assert_geq(dims, 0);
+    cr_expect(attr_exists(dims, "state") && attr_exists(dims, "region") && attr_exists(dims, "sex"));
+    H5Gclose(dims);
+
+    size_t months = (size_t)(5.5 * 12);
+    const char *pols[] = { "status_quo", "train_then_place", "ips" };
+    for (int p = 0; p < 3; p++) {
+        char ds[256];
+        hsize_t sc[5] = { 3, months + 1, N_STATE, N_REGION, N_SEX };
+        snprintf(ds, sizeof ds, "/policies/%s/state_counts", pols[p]);
+        expect_dims(f, ds, 5, sc);
+        hsize_t fl[4] = { 3, months, N_FLOW_FROM, N_STATE };
+        snprintf(ds, sizeof ds, "/policies/%s/flows", pols[p]);
+        expect_dims(f, ds, 4, fl);
+        hsize_t bc[5] = { 3, months + 1, N_BENEFIT, N_DIAG, N_SEX };
+        snprintf(ds, sizeof ds, "/policies/%s/benefit_counts", pols[p]);
+        expect_dims(f, ds, 5, bc);
+        for (int r = 0; r < 3; r++) {
+            snprintf(ds, sizeof ds, "/policies/%s/replications/%d/people", pols[p], r);
+            hid_t pd = H5Dopen2(f, ds, H5P_DEFAULT);
+            cr_assert_geq(pd, 0, "missing %s", ds);
+            hid_t pt = H5Dget_type(pd);
+            cr_expect_eq(H5Tget_class(pt), H5T_COMPOUND);
+            const char *fields[] = { "id", "days_employed", "first_job_day", "final_state" };
+            for (int k = 0; k < 4; k++)
+                cr_expect_geq(H5Tget_member_index(pt, fields[k]), 0, "field %s", fields[k]);
+            H5Tclose(pt);
+            H5Dclose(pd);
+            snprintf(ds, sizeof ds, "/policies/%s/replications/%d/event_log", pols[p], r);
+            cr_expect(H5Lexists(f, ds, H5P_DEFAULT) > 0, "missing %s", ds);
+        }
+        snprintf(ds, sizeof ds, "/policies/%s/summary", pols[p]);
+        cr_expect(H5Lexists(f, ds, H5P_DEFAULT) > 0);
+    }
+
+    /* counts at month 0 add up to the initial stock: 390765 * 0.002 = 782 */
+    int32_t *counts = malloc(3 * (months + 1) * N_STATE * N_REGION * N_SEX * sizeof *counts);
+    d = H5Dopen2(f, "/policies/ips/state_counts", H5P_DEFAULT);
+    cr_assert_geq(H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, counts), 0);
+    H5Dclose(d);
+    int64_t total = 0;
+    for (size_t i = 0; i < N_STATE * N_REGION * N_SEX; i++)
+        total += counts[i];
+    cr_expect_eq(total, 782);
+    free(counts);
+    H5Fclose(f);
+
+    /* nothing but the output file is left in the directory */
+    DIR *dd = opendir(dir);
+    struct dirent *de;
+    while ((de = readdir(dd)))
+        cr_expect(de->d_name[0] == '.' || !strcmp(de->d_name, "a.h5")
+                      || !strcmp(de->d_name, "scenario.json"),
+                  "stray file %s", de->d_name);
+    closedir(dd);
+}
+
+/* Compares every dataset of file b with the same path in file a, byte for byte. */
+typedef struct cmp_ctx {
+    hid_t other;
+    size_t datasets;
+    char first_diff[256];
+} cmp_ctx;
+
+static herr_t compare_one(hid_t obj, const char *name, const H5O_info_t *info, void *arg)
+{
+    cmp_ctx *c = arg;
+    if (info->type != H5O_TYPE_DATASET)
+        return 0;
+    hid_t da = H5Dopen2(obj, name, H5P_DEFAULT), db = H5Dopen2(c->other, name, H5P_DEFAULT);
+    if (db < 0) {
+        snprintf(c->first_diff, sizeof c->first_diff, "%s missing", name);
+        H5Dclose(da);
+        return 1;
+    }
+    hid_t ta = H5Dget_type(da);
+    hid_t sa = H5Dget_space(da), sb = H5Dget_space(db);
+    hssize_t na = H5Sget_simple_extent_npoints(sa), nb = H5Sget_simple_extent_npoints(sb);
+    size_t bytes = (size_t)na * H5Tget_size(ta);
+    int differ = na != nb;
+    if (!differ && bytes) {
+        char *ba = malloc(bytes), *bb = malloc(bytes);
+        H5Dread(da, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba);
+        H5Dread(db, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb);
+        differ = memcmp(ba, bb, bytes) != 0;
+        free(ba);
+        free(bb);
+    }
+    if (differ && !c->first_diff[0])
+        snprintf(c->first_diff, sizeof c->first_diff, "%s differs", name);
+    c->datasets++;
+    H5Sclose(sa);
+    H5Sclose(sb);
+    H5Tclose(ta);
+    H5Dclose(da);
+    H5Dclose(db);
+    return differ ? 1 : 0;
+}
+
+static void expect_identical(const char *pa, const char *pb)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t fa = H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT), fb = H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(fa, 0);
+    cr_assert_geq(fb, 0);
+    cmp_ctx c = { .other = fb };
+    H5Ovisit2(fa, H5_INDEX_NAME, H5_ITER_NATIVE, compare_one, &c, H5O_INFO_BASIC);
+    cr_expect_eq(c.first_diff[0], 0, "%s vs %s: %s", pa, pb, c.first_diff);
+    cr_expect_gt(c.datasets, 20, "only %zu datasets compared", c.datasets);
+    H5Fclose(fa);
+    H5Fclose(fb);
+}
+
+Test(output, same_seed_gives_identical_datasets_with_1_or_2_threads)
+{
+    char dir[64], a[256], b[256], c[256];
+    cr_assert_not_null(tu_tmpdir(dir));
+    run_to(dir, "t1.h5", "--threads 1 --event-log");
+    run_to(dir, "t2.h5", "--threads 2 --event-log");
+    run_to(dir, "t2b.h5", "--threads 2 --event-log");
+    snprintf(a, sizeof a, "%s/t1.h5", dir);
+    snprintf(b, sizeof b, "%s/t2.h5", dir);
+    snprintf(c, sizeof c, "%s/t2b.h5", dir);
+    expect_identical(a, b);
+    expect_identical(b, c);
+}
+
+Test(output, different_seed_gives_different_data)
+{
+    char dir[64], a[256], b[256];
+    cr_assert_not_null(tu_tmpdir(dir));
+    run_to(dir, "s1.h5", "");
+    run_to(dir, "s2.h5", "--seed 124");
+    snprintf(a, sizeof a, "%s/s1.h5", dir);
+    snprintf(b, sizeof b, "%s/s2.h5", dir);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t fa = H5Fopen(a, H5F_ACC_RDONLY, H5P_DEFAULT), fb = H5Fopen(b, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cmp_ctx ctx = { .other = fb };
+    H5Ovisit2(fa, H5_INDEX_NAME, H5_ITER_NATIVE, compare_one, &ctx, H5O_INFO_BASIC);
+    cr_expect_neq(ctx.first_diff[0], 0, "a different seed produced identical files");
+    H5Fclose(fa);
+    H5Fclose(fb);
+}
+
+Test(output, json_summary_on_stdout)
+{
+    char dir[64], cfg[256], cmd[512], out[65536], err[4096];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/scenario.json", dir);
+    cr_assert_eq(tu_write_file(cfg, scenario), 0);
+    snprintf(cmd, sizeof cmd, "run %s -o %s/j.h5 --json", cfg, dir);
+    cr_assert_eq(tu_run_ipsim(cmd, out, sizeof out, err, sizeof err), 0, "%s", err);
+    cJSON *j = cJSON_Parse(out);
+    cr_assert_not_null(j, "stdout is not JSON: %s", out);
+    cJSON *pols = cJSON_GetObjectItem(j, "policies");
+    cr_assert_eq(cJSON_GetArraySize(pols), 3);
+    cJSON *ee = cJSON_GetObjectItem(cJSON_GetArrayItem(pols, 2), "ever_employed");
+    cr_assert_eq(cJSON_GetArraySize(ee), 3);
+    cJSON *m18 = cJSON_GetArrayItem(ee, 1);
+    cr_expect_eq(cJSON_GetObjectItem(m18, "month")->valueint, 18);
+    double mean = cJSON_GetObjectItem(m18, "mean")->valuedouble;
+    double lo = cJSON_GetObjectItem(m18, "p2_5")->valuedouble;
+    double hi = cJSON_GetObjectItem(m18, "p97_5")->valuedouble;
+    cr_expect(lo <= mean && mean <= hi && mean > 0 && mean < 1, "%g [%g, %g]", mean, lo, hi);
+    cJSON_Delete(j);
+}

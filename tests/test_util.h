@@ -1,0 +1,73 @@
+/* test_util: helpers shared by the Criterion tests: running the ipsim
+ * binary, temporary directories, and configs from inline JSON text. */
+#ifndef IPSIM_TEST_UTIL_H
+#define IPSIM_TEST_UTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "io/config.h"
+
+/* Runs `ipsim ARGS` through the shell with stdout and stderr captured into
+ * out/err (NUL-terminated, truncated to size); returns the exit status. */
+static inline int tu_run_ipsim(const char *args, char *out, size_t out_size, char *err,
+                               size_t err_size)
+{
+    char dir[] = "/tmp/ipsim-test-XXXXXX";
+    if (!mkdtemp(dir))
+        return -1;
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s >%s/out 2>%s/err", IPSIM_BINARY, args, dir, dir);
+    int st = system(cmd);
+    char path[256];
+    const char *names[2] = { "out", "err" };
+    char *bufs[2] = { out, err };
+    size_t sizes[2] = { out_size, err_size };
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (bufs[i] && sizes[i]) {
+            FILE *f = fopen(path, "r");
+            size_t n = f ? fread(bufs[i], 1, sizes[i] - 1, f) : 0;
+            bufs[i][n] = 0;
+            if (f)
+                fclose(f);
+        }
+        unlink(path);
+    }
+    rmdir(dir);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Makes a fresh temporary directory; path written into buf (>= 32 bytes). */
+static inline const char *tu_tmpdir(char *buf)
+{
+    strcpy(buf, "/tmp/ipsim-test-XXXXXX");
+    return mkdtemp(buf);
+}
+
+static inline int tu_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+static inline int tu_file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Loads a config from inline text; aborts the test on error. */
+static inline int tu_config(const char *text, ipsim_config *cfg)
+{
+    return config_load_text("inline.json", text, strlen(text), cfg, stderr);
+}
+
+#endif
