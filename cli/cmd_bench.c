@@ -91,8 +91,8 @@ int cmd_bench(int argc, char **argv)
     }
 
     double sink = 0;
-    double draw_keyed = time_exponential(sim_rng_keyed, 20000000, &sink);
-    double draw_mt = time_exponential(gsl_rng_mt19937, 20000000, &sink);
+    double draw_keyed = time_exponential(sim_rng_keyed, 5000000, &sink);
+    double draw_mt = time_exponential(gsl_rng_mt19937, 5000000, &sink);
 
     double t0 = cli_now();
     claimant_run *run = claimant_run_alloc(&cfg.model, pol, seed, 0);

@@ -699,30 +699,46 @@ int claimant_run_finish(claimant_run *run, run_results *out)
     if (rc < 0)
         return rc;
     run_results *r = &run->res;
-    r->people = malloc((run->npeople ? run->npeople : 1) * sizeof *r->people);
-    if (!r->people)
-        return -1;
-    r->npeople = run->npeople;
-    double end = run->horizon;
-    for (size_t i = 0; i < run->npeople; i++) {
-        const person *x = &run->people[i];
-        float employed = x->days_employed;
-        if (claimant_is_employed(x))
-            employed += (float)(end - x->entry_day);
-        r->people[i] = (person_outcome){
-            .id = (uint32_t)i, .sex = x->sex, .region = x->region, .diagnosis = x->diagnosis,
-            .severity = x->severity, .education = x->education,
-            .from_stock = (x->flags & PF_FROM_STOCK) ? 1 : 0, .final_state = x->state,
-            .ever_enrolled = (x->flags & PF_EVER_ENROLLED) ? 1 : 0,
-            .coach = (x->flags & PF_EVER_ENROLLED) ? x->coach : 0xffff,
-            .age_at_arrival = (float)((x->arrival_day - x->birth_day) / DAYS_PER_YEAR),
-            .arrival_day = x->arrival_day, .onset_day = x->onset_day,
-            .first_job_day = x->first_job_day, .days_employed = employed,
-            .exit_day = claimant_is_exited(x) ? x->entry_day : INFINITY };
-    }
     r->events = sim_engine_events_run(run->eng);
     r->peak_memory = run->cap * sizeof *run->people + sim_engine_memory(run->eng)
                      + caseload_memory(&run->cl) + sizeof *run;
+    /* The outcome table is built in place over the people array (an outcome
+     * is smaller than a person, so record i never overwrites record j > i):
+     * the peak memory stays that of the people. The run keeps no people. */
+    _Static_assert(sizeof(person_outcome) <= sizeof(person), "outcome must fit in place");
+    double end = run->horizon;
+    size_t n = run->npeople;
+    for (size_t i = 0; i < n; i++) {
+        person x = run->people[i];
+        float employed = x.days_employed;
+        if (claimant_is_employed(&x))
+            employed += (float)(end - x.entry_day);
+        person_outcome o;
+        memset(&o, 0, sizeof o);
+        o.id = (uint32_t)i;
+        o.sex = x.sex;
+        o.region = x.region;
+        o.diagnosis = x.diagnosis;
+        o.severity = x.severity;
+        o.education = x.education;
+        o.from_stock = (x.flags & PF_FROM_STOCK) ? 1 : 0;
+        o.final_state = x.state;
+        o.ever_enrolled = (x.flags & PF_EVER_ENROLLED) ? 1 : 0;
+        o.coach = (x.flags & PF_EVER_ENROLLED) ? x.coach : 0xffff;
+        o.age_at_arrival = (float)((x.arrival_day - x.birth_day) / DAYS_PER_YEAR);
+        o.arrival_day = x.arrival_day;
+        o.onset_day = x.onset_day;
+        o.first_job_day = x.first_job_day;
+        o.days_employed = employed;
+        o.exit_day = claimant_is_exited(&x) ? x.entry_day : INFINITY;
+        memcpy((person_outcome *)(void *)run->people + i, &o, sizeof o);
+    }
+    person_outcome *outcomes = (person_outcome *)(void *)run->people;
+    person_outcome *shrunk = realloc(outcomes, (n ? n : 1) * sizeof *outcomes);
+    r->people = shrunk ? shrunk : outcomes;
+    r->npeople = n;
+    run->people = NULL;
+    run->npeople = run->cap = 0;
     *out = *r;
     memset(r, 0, sizeof *r);
     return 0;

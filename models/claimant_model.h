@@ -32,7 +32,8 @@ int claimant_run_step(claimant_run *run);
 /* All events up to min(t, horizon). 0 or <0 on error. */
 int claimant_run_until(claimant_run *run, double t);
 /* Runs to the horizon and moves the results into *out (which the caller
- * clears with results_clear). 0 or <0 on error. */
+ * clears with results_clear). The people become the outcome table, so after
+ * this the run holds no people and can only be freed. 0 or <0 on error. */
 int claimant_run_finish(claimant_run *run, run_results *out);
 
 double claimant_run_now(const claimant_run *run);
