@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/config_trial.h"
 #include "io/json_check.h"
 #include "models/hazard.h"
 #include "models/policy.h"
@@ -342,7 +343,7 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
 {
     static const char *const top_keys[] = {
         "ipsim_config", "description", "run", "population", "transitions", "referral", "work",
-        "mortality", "pension_age", "policies", "sources", "note" };
+        "mortality", "pension_age", "policies", "trial", "sources", "note" };
     static const char *const run_keys[] = { "start_year", "years", "scale", "replications",
                                             "seed", "event_log", "source", "note" };
     static const char *const pop_keys[] = { "stock", "inflow", "source", "note" };
@@ -429,6 +430,7 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
     }
     read_schedule(ctx, root, "", "pension_age", 50, 75, &mp->pension_age);
     read_policies(ctx, root, mp, base);
+    config_trial_read(ctx, root, mp, &cfg->trial);
     const cJSON *sources = jc_object(ctx, root, "", "sources", false);
     (void)sources; /* free-form references, kept in the resolved config */
 }
@@ -537,6 +539,7 @@ static void defaults_before_reading(ipsim_config *cfg)
     mp->benefit_return_days = 90;
     cfg->seed = 1;
     cfg->replications = 1;
+    trial_params_default(&cfg->trial);
     for (size_t k = 0; k < MAX_POLICIES; k++)
         programme_defaults(&mp->policy[k].prog);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "models/params.h"
+#include "models/trial.h"
 
 typedef struct ipsim_config {
     model_params model;
@@ -18,6 +19,7 @@ typedef struct ipsim_config {
     char description[512];
     char source[512];      /* file name, or "built-in default" */
     char *resolved_json;   /* heap; the full effective config */
+    trial_params trial;    /* the "trial" section (ipsim trial, ipsim power) over its defaults */
 } ipsim_config;
 
 /* Status codes of config_load. */

@@ -21,7 +21,7 @@ enum {
     T_RECOVERY, T_PART_TIME_START, T_REFERRAL, T_TRAINING_END, T_DROPOUT, T_RELAPSE,
     T_JOB_FIND, T_JOB_LOSS, T_PT_TO_FT, T_SEARCH_END, T_SUSTAINED, T_DISCHARGE,
     T_ANNIVERSARY, T_DEATH, T_RETIRE,
-    EV_MONTH, EV_ARRIVAL
+    EV_MONTH, EV_ARRIVAL, EV_COHORT_ENTRY
 };
 #define GLOBAL_TARGET UINT32_MAX
 
@@ -47,6 +47,9 @@ struct claimant_run {
     int32_t benefit_now[N_BENEFIT][N_DIAG][N_SEX];
     run_results res;
     int error;
+
+    const claimant_cohort *cohort; /* cohort (trial) mode, else NULL */
+    size_t cohort_next;            /* next person of the cohort to enter */
 };
 
 const char *claimant_state_name(int s)
@@ -102,6 +105,9 @@ static void set_state(claimant_run *run, person *x, int to)
     run->state_now[to][x->region][x->sex]++;
     x->state = (uint8_t)to;
     log_event(run, (uint32_t)(x - run->people), from, to);
+    if (run->cohort && run->cohort->on_state)
+        run->cohort->on_state(run->cohort->arg, (size_t)(x - run->people), x, from, to,
+                              sim_engine_now(run->eng));
 }
 
 static void benefit_count(claimant_run *run, const person *x, int delta)
@@ -120,6 +126,8 @@ static void set_benefit(claimant_run *run, person *x, bool on)
 
 static uint64_t person_key(const claimant_run *run, const person *x)
 {
+    if (run->cohort)
+        return run->cohort->keys[x - run->people];
     return claimant_key(run->rep_key, (uint32_t)(x - run->people));
 }
 
@@ -205,7 +213,11 @@ static void draw_state_risks(claimant_run *run, person *x)
         double accept = 1 - p->offer_refusal * eff->refusal_ratio;
         if (accept < 0)
             accept = 0;
-        race_hazard(run, &r, x, pkey, &p->job_find, DRAW_JOB_FIND, eff->job_find * accept,
+        double coach = 1;
+        if (run->cohort && run->cohort->coach_job_find[x->region] && supported(x)
+            && run->cl.region[x->region].coaches)
+            coach = run->cohort->coach_job_find[x->region][x->coach];
+        race_hazard(run, &r, x, pkey, &p->job_find, DRAW_JOB_FIND, eff->job_find * accept * coach,
                     T_JOB_FIND, run->prog->first_contact_days);
         race_hazard(run, &r, x, pkey, &p->dropout, DRAW_DROPOUT, eff->dropout, T_DROPOUT, 0);
         race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE, eff->relapse, T_RELAPSE, 0);
@@ -253,6 +265,8 @@ static void schedule_person(claimant_run *run, person *x)
     if ((x->flags & PF_ON_BENEFIT) && !(x->flags & PF_INVALIDITY))
         race_enter(&r, x->onset_day + DAYS_PER_YEAR, T_ANNIVERSARY);
     if (!(r.time <= run->horizon))
+        return;
+    if (run->cohort && run->cohort->end_day && !(r.time <= run->cohort->end_day[x - run->people]))
         return;
     double now = sim_engine_now(run->eng);
     if (r.time < now)
@@ -553,6 +567,35 @@ static void arrival(claimant_run *run)
     schedule_arrival(run);
 }
 
+/* The next person of the cohort enters (cohort mode) and is referred. */
+static void cohort_entry(claimant_run *run)
+{
+    const claimant_cohort *c = run->cohort;
+    person *x = new_person(run);
+    if (!x) {
+        run->error = -1;
+        return;
+    }
+    *x = c->people[run->cohort_next++];
+    x->pending = SIM_NO_EVENT;
+    run->state_now[x->state][x->region][x->sex]++;
+    benefit_count(run, x, +1);
+    log_event(run, (uint32_t)(x - run->people), ST_OUTSIDE, x->state);
+    if (c->on_state)
+        c->on_state(c->arg, (size_t)(x - run->people), x, ST_OUTSIDE, x->state,
+                    sim_engine_now(run->eng));
+    if (c->refer_on_entry && run->eff.programme) {
+        refer(run, x);
+    } else {
+        draw_state_risks(run, x);
+        schedule_person(run, x);
+    }
+    if (run->cohort_next < c->n
+        && sim_schedule(run->eng, c->people[run->cohort_next].arrival_day, GLOBAL_TARGET,
+                        EV_COHORT_ENTRY) == SIM_NO_EVENT)
+        run->error = -1;
+}
+
 static void snapshot(claimant_run *run)
 {
     size_t m = run->month;
@@ -581,6 +624,8 @@ static int model_event(void *model, sim_engine *eng, const sim_event *ev)
         snapshot(run);
     else if (ev->kind == EV_ARRIVAL)
         arrival(run);
+    else if (ev->kind == EV_COHORT_ENTRY)
+        cohort_entry(run);
     else
         person_event(run, ev->target, ev->kind);
     return run->error;
@@ -636,6 +681,50 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
         add_person(run, &p->stock, true);
     snapshot(run); /* month 0, schedules month 1 */
     schedule_arrival(run);
+    if (run->error)
+        goto fail;
+    return run;
+
+fail:
+    claimant_run_free(run);
+    return NULL;
+}
+
+claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
+                                        const claimant_cohort *c)
+{
+    if (policy >= p->npolicies || (c->n && (!c->people || !c->keys)))
+        return NULL;
+    claimant_run *run = calloc(1, sizeof *run);
+    if (!run)
+        return NULL;
+    run->p = p;
+    run->policy = &p->policy[policy];
+    run->prog = &run->policy->prog;
+    policy_effects_compute(run->policy, &run->eff);
+    run->cohort = c;
+    run->horizon = c->horizon;
+    run->months = (size_t)(c->horizon / DAYS_PER_MONTH + 1e-9);
+    size_t coaches[N_REGION] = { 0 };
+    for (int g = 0; g < N_REGION && run->eff.programme; g++) {
+        double k = run->prog->coaches[g];
+        coaches[g] = k > 0 ? (simulated_count(k, p->scale) > 0 ? simulated_count(k, p->scale) : 1) : 0;
+    }
+    /* buckets of a week: a trial spans a few years, so a short window suffices */
+    sim_engine_options opt = { .start = 0, .bucket_width = 7.0, .nbuckets = 1024,
+                               .capacity_hint = c->n + 64 };
+    run->rng = sim_rng_alloc(0);
+    run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
+    run->people = malloc((c->n ? c->n : 1) * sizeof *run->people);
+    run->cap = c->n ? c->n : 1;
+    if (!run->rng || !run->eng || !run->people
+        || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
+        || results_init(&run->res, run->months) != 0)
+        goto fail;
+    snapshot(run); /* month 0, schedules month 1 */
+    if (c->n && sim_schedule(run->eng, c->people[0].arrival_day, GLOBAL_TARGET, EV_COHORT_ENTRY)
+                    == SIM_NO_EVENT)
+        goto fail;
     if (run->error)
         goto fail;
     return run;

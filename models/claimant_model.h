@@ -19,6 +19,31 @@
 
 typedef struct claimant_run claimant_run;
 
+/* Cohort (trial) mode: instead of the stock and the inflow, a run holds
+ * exactly the people supplied, each entering the simulation on its own day
+ * (its arrival_day, ascending) and, with refer_on_entry, referred to the
+ * policy's programme at once. Person i draws from the streams of keys[i], so
+ * a participant has the same numbers whichever run holds them. Everything
+ * else (hazards, policies, capacity, clocks) is the claimant model as is. */
+typedef struct claimant_cohort {
+    size_t n;
+    const person *people;     /* drawn by population_draw at their arrival_day */
+    const uint64_t *keys;     /* stream key of each person (see claimant_key) */
+    bool refer_on_entry;      /* referral at entry (a trial's randomisation) */
+    double horizon;           /* days; the run ends here */
+    /* optional: day after which person i's events are no longer simulated
+     * (NULL: the horizon). Only exact when people do not interact, i.e.
+     * when the programme has no coach limit. */
+    const float *end_day;
+    /* optional job-finding hazard ratio of each coach while the person is
+     * one of its clients (a coach effect); NULL = 1 for every coach */
+    const double *coach_job_find[N_REGION];
+    /* optional: called after every change of state (and at entry, with
+     * from == ST_OUTSIDE) of person i at day t; must not touch the run */
+    void (*on_state)(void *arg, size_t i, const person *x, int from, int to, double t);
+    void *arg;
+} claimant_cohort;
+
 /* Creates a run of policy `policy` (index into p->policy) for replication
  * `rep` under `master_seed`, with the initial stock drawn and the first
  * events scheduled. `p` must outlive the run. Returns NULL on allocation
@@ -26,6 +51,13 @@ typedef struct claimant_run claimant_run;
 claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
                                  uint64_t master_seed, size_t rep);
 void claimant_run_free(claimant_run *run); /* NULL is a no-op */
+
+/* Creates a cohort-mode run of policy `policy` for the people of `c` (see
+ * claimant_cohort), which must outlive the run, as must `p`. The coach counts
+ * of the programme are scaled by p->scale as in claimant_run_alloc. Returns
+ * NULL on allocation failure or when policy is out of range. */
+claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
+                                        const claimant_cohort *c);
 
 /* One event. 1 if one ran, 0 if none is left before the horizon, <0 on error. */
 int claimant_run_step(claimant_run *run);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -17,18 +18,18 @@ typedef struct surv_obs {
     int group; /* 0 or 1 */
 } surv_obs;
 
-static int surv_cmp(const void *a, const void *b)
+static inline bool surv_less(const surv_obs *x, const surv_obs *y)
 {
-    const surv_obs *x = a, *y = b;
     if (x->stratum != y->stratum)
-        return (x->stratum > y->stratum) - (x->stratum < y->stratum);
+        return x->stratum < y->stratum;
     if (x->time != y->time)
-        return (x->time > y->time) - (x->time < y->time);
-    /* Order within a time does not change any result; fixed for reproducibility. */
+        return x->time < y->time;
     if (x->event != y->event)
-        return y->event - x->event;
-    return x->group - y->group;
+        return x->event > y->event;
+    return x->group < y->group;
 }
+
+STATS_DEFINE_SORT(surv_sort, surv_obs, surv_less)
 
 static void logrank_nan(stats_logrank_result *r)
 {
@@ -57,12 +58,12 @@ int stats_logrank(const double *time, const int *event, const int *group, const 
     if (size[0] == 0 || size[1] == 0)
         return STATS_EEMPTY;
 
-    surv_obs *obs = n <= SIZE_MAX / sizeof *obs ? malloc(n * sizeof *obs) : NULL;
+    surv_obs *obs = n <= SIZE_MAX / (2 * sizeof *obs) ? malloc(2 * n * sizeof *obs) : NULL;
     if (obs == NULL)
         return STATS_ENOMEM;
     for (size_t i = 0; i < n; i++)
         obs[i] = (surv_obs){stratum ? stratum[i] : 0, time[i], event[i] != 0, group[i]};
-    qsort(obs, n, sizeof *obs, surv_cmp);
+    surv_sort(obs, obs + n, n);
 
     double o = 0.0, e = 0.0, v = 0.0;
     size_t events = 0, strata = 0;
@@ -179,12 +180,12 @@ int stats_km_fit(stats_km *km, const double *time, const int *event, size_t n, d
     if (n == 0)
         return STATS_EEMPTY;
 
-    surv_obs *obs = n <= SIZE_MAX / sizeof *obs ? malloc(n * sizeof *obs) : NULL;
+    surv_obs *obs = n <= SIZE_MAX / (2 * sizeof *obs) ? malloc(2 * n * sizeof *obs) : NULL;
     if (obs == NULL)
         return STATS_ENOMEM;
     for (size_t i = 0; i < n; i++)
         obs[i] = (surv_obs){0, time[i], event[i] != 0, 0};
-    qsort(obs, n, sizeof *obs, surv_cmp);
+    surv_sort(obs, obs + n, n);
 
     size_t distinct = 0;
     for (size_t i = 0; i < n; i++)

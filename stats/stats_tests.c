@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -190,13 +191,14 @@ typedef struct mw_obs {
     int group; /* 1 or 2 */
 } mw_obs;
 
-static int mw_cmp(const void *a, const void *b)
+static inline bool mw_less(const mw_obs *x, const mw_obs *y)
 {
-    const mw_obs *x = a, *y = b;
     if (x->value != y->value)
-        return (x->value > y->value) - (x->value < y->value);
-    return x->group - y->group; /* only for a reproducible order */
+        return x->value < y->value;
+    return x->group < y->group; /* only for a reproducible order */
 }
+
+STATS_DEFINE_SORT(mw_sort, mw_obs, mw_less)
 
 int stats_mann_whitney(const double *x1, size_t n1, const double *x2, size_t n2,
                        bool continuity, double alpha, stats_sided sided, stats_result *out)
@@ -212,14 +214,14 @@ int stats_mann_whitney(const double *x1, size_t n1, const double *x2, size_t n2,
         return STATS_EEMPTY;
 
     size_t n = n1 + n2;
-    mw_obs *obs = n <= SIZE_MAX / sizeof *obs ? malloc(n * sizeof *obs) : NULL;
+    mw_obs *obs = n <= SIZE_MAX / (2 * sizeof *obs) ? malloc(2 * n * sizeof *obs) : NULL;
     if (obs == NULL)
         return STATS_ENOMEM;
     for (size_t i = 0; i < n1; i++)
         obs[i] = (mw_obs){x1[i], 1};
     for (size_t j = 0; j < n2; j++)
         obs[n1 + j] = (mw_obs){x2[j], 2};
-    qsort(obs, n, sizeof *obs, mw_cmp);
+    mw_sort(obs, obs + n, n);
 
     /* One pass over tie blocks gives the rank sum of group 1 (mid-ranks),
      * the tie term sum(t^3 - t) and the DeLong placement values: a group-1
