@@ -16,6 +16,8 @@ static void usage(FILE *f)
             "  run [CONFIG]       run a scenario (default: built-in Belgian scenario), write HDF5\n"
             "  validate FILE      check a config file and exit\n"
             "  bench              national-scale speed and memory benchmark\n"
+            "  trial [CONFIG]     simulate one randomised trial of IPS vs train-then-place\n"
+            "  power [CONFIG]     simulation-based power of a trial design over n and effect\n"
             "\n"
             "  ipsim COMMAND --help   options of a command\n"
             "  ipsim --version        program version\n"
@@ -45,7 +47,11 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench"))
         return cmd_bench(argc - 1, argv + 1);
-    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench; see ipsim --help)\n",
+    if (!strcmp(cmd, "trial"))
+        return cmd_trial(argc - 1, argv + 1);
+    if (!strcmp(cmd, "power"))
+        return cmd_power(argc - 1, argv + 1);
+    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, trial, power; see ipsim --help)\n",
             cmd);
     return EXIT_USAGE;
 }

@@ -359,53 +359,73 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
     return rc;
 }
 
-int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err, size_t errlen)
+/* A scalar UTF-8 string dataset. */
+static int write_text(hid_t loc, const char *name, const char *text, const char *format)
 {
-    const ipsim_config *cfg = rs->cfg;
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
-    H5Pset_obj_track_times(fcpl, 0);
-    hid_t f = H5Fcreate(t->tmp_path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-    H5Pclose(fcpl);
-    if (f < 0) {
-        snprintf(err, errlen, "%s: cannot create HDF5 file", t->tmp_path);
-        return -1;
+    hid_t strtype = H5Tcopy(H5T_C_S1);
+    H5Tset_size(strtype, strlen(text) + 1);
+    H5Tset_cset(strtype, H5T_CSET_UTF8);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t d = H5Dcreate2(loc, name, strtype, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = d >= 0 && H5Dwrite(d, strtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) >= 0 ? 0 : -1;
+    if (d >= 0) {
+        if (format)
+            rc |= attr_string(d, "format", format);
+        H5Dclose(d);
     }
+    H5Sclose(space);
+    H5Tclose(strtype);
+    return rc;
+}
+
+/* The root attributes every ipsim file carries, and the resolved config. */
+static int write_header(hid_t f, const ipsim_config *cfg)
+{
     char created[64];
     time_t now = time(NULL);
     struct tm tmv;
     gmtime_r(&now, &tmv);
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-    const model_params *mp = &cfg->model;
     int rc = attr_string(f, "program", "ipsim");
     rc |= attr_string(f, "version", IPSIM_VERSION);
     rc |= attr_string(f, "created", created);
     rc |= attr_u64(f, "master_seed", cfg->seed);
-    rc |= attr_u64(f, "replications", rs->reps);
-    rc |= attr_u64(f, "threads", (uint64_t)rs->threads);
-    rc |= attr_double(f, "wall_seconds", rs->wall_seconds);
     rc |= attr_string(f, "config_source", cfg->source);
     rc |= attr_string(f, "description", cfg->description);
     rc |= attr_string(f, "time_unit", "days");
     rc |= attr_double(f, "month_length_days", DAYS_PER_MONTH);
+    rc |= write_text(f, "config", cfg->resolved_json,
+                     "JSON: the resolved config (defaults merged with the input)");
+    return rc;
+}
+
+static hid_t create_file(const h5out_target *t, char *err, size_t errlen)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_obj_track_times(fcpl, 0);
+    hid_t f = H5Fcreate(t->tmp_path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    H5Pclose(fcpl);
+    if (f < 0)
+        snprintf(err, errlen, "%s: cannot create HDF5 file", t->tmp_path);
+    return f;
+}
+
+int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err, size_t errlen)
+{
+    const ipsim_config *cfg = rs->cfg;
+    hid_t f = create_file(t, err, errlen);
+    if (f < 0)
+        return -1;
+    const model_params *mp = &cfg->model;
+    int rc = write_header(f, cfg);
+    rc |= attr_u64(f, "replications", rs->reps);
+    rc |= attr_u64(f, "threads", (uint64_t)rs->threads);
+    rc |= attr_double(f, "wall_seconds", rs->wall_seconds);
     rc |= attr_double(f, "start_year", mp->start_year);
     rc |= attr_double(f, "horizon_days", mp->horizon_days);
     rc |= attr_double(f, "scale", mp->scale);
     rc |= attr_string(f, "count_units", "simulated people; divide by scale for national figures");
-
-    hid_t strtype = H5Tcopy(H5T_C_S1);
-    H5Tset_size(strtype, strlen(cfg->resolved_json) + 1);
-    H5Tset_cset(strtype, H5T_CSET_UTF8);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t d = H5Dcreate2(f, "config", strtype, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    rc |= d >= 0 && H5Dwrite(d, strtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, cfg->resolved_json) >= 0
-              ? 0 : -1;
-    if (d >= 0) {
-        attr_string(d, "format", "JSON: the resolved config (defaults merged with the input)");
-        H5Dclose(d);
-    }
-    H5Sclose(space);
-    H5Tclose(strtype);
 
     hid_t dims = group(f, "dimensions");
     if (dims >= 0) {
@@ -436,4 +456,45 @@ int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err,
     if (rc != 0)
         snprintf(err, errlen, "%s: writing the HDF5 file failed (disk full?)", t->final_path);
     return rc ? -1 : 0;
+}
+
+/* ---- building blocks for other writers ------------------------------------ */
+
+hid_t h5out_create(const h5out_target *t, char *err, size_t errlen)
+{
+    return create_file(t, err, errlen);
+}
+
+int h5out_write_header(hid_t file, const ipsim_config *cfg) { return write_header(file, cfg); }
+hid_t h5out_group(hid_t loc, const char *name) { return group(loc, name); }
+
+int h5out_attr_string(hid_t loc, const char *name, const char *value)
+{
+    return attr_string(loc, name, value);
+}
+
+int h5out_attr_double(hid_t loc, const char *name, double value)
+{
+    return attr_double(loc, name, value);
+}
+
+int h5out_attr_u64(hid_t loc, const char *name, uint64_t value)
+{
+    return attr_u64(loc, name, value);
+}
+
+int h5out_attr_labels(hid_t loc, const char *name, const char *const *labels, size_t n)
+{
+    return attr_labels(loc, name, labels, n);
+}
+
+int h5out_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
+                      const hsize_t *dims, const void *data, const char *units)
+{
+    return write_array(loc, name, file_type, mem_type, rank, dims, data, units);
+}
+
+int h5out_write_text(hid_t loc, const char *name, const char *text, const char *format)
+{
+    return write_text(loc, name, text, format);
 }

@@ -90,6 +90,8 @@ struct trial_analysis_ws {
     double *x1, *x2;
     size_t *succ, *size;      /* clusters: coaches then singletons */
     size_t cluster_cap;
+    uint64_t *key, *key_tmp;  /* radix sort */
+    uint32_t *idx, *idx_tmp;
 };
 
 trial_analysis_ws *trial_analysis_ws_alloc(size_t n)
@@ -105,7 +107,12 @@ trial_analysis_ws *trial_analysis_ws_alloc(size_t n)
     ws->stratum = malloc(c * sizeof *ws->stratum);
     ws->x1 = malloc(c * sizeof *ws->x1);
     ws->x2 = malloc(c * sizeof *ws->x2);
-    if (!ws->time || !ws->event || !ws->group || !ws->stratum || !ws->x1 || !ws->x2) {
+    ws->key = malloc(c * sizeof *ws->key);
+    ws->key_tmp = malloc(c * sizeof *ws->key_tmp);
+    ws->idx = malloc(c * sizeof *ws->idx);
+    ws->idx_tmp = malloc(c * sizeof *ws->idx_tmp);
+    if (!ws->time || !ws->event || !ws->group || !ws->stratum || !ws->x1 || !ws->x2 || !ws->key
+        || !ws->key_tmp || !ws->idx || !ws->idx_tmp) {
         trial_analysis_ws_free(ws);
         return NULL;
     }
@@ -122,12 +129,80 @@ void trial_analysis_ws_free(trial_analysis_ws *ws)
     free(ws->stratum);
     free(ws->x1);
     free(ws->x2);
+    free(ws->key);
+    free(ws->key_tmp);
+    free(ws->idx);
+    free(ws->idx_tmp);
     free(ws->succ);
     free(ws->size);
     free(ws);
 }
 
 /* ---- helpers ------------------------------------------------------------------- */
+
+/* Stable LSD radix sort of ws->idx[0..n-1] by ws->key, one byte per pass,
+ * skipping bytes that no two keys differ in. O(n) per pass; the stats
+ * functions then find their input already sorted and skip their own
+ * O(n log n) sort, which matters over thousands of replications. */
+static void radix_sort(trial_analysis_ws *ws, size_t n)
+{
+    uint64_t *key = ws->key, *tk = ws->key_tmp, diff = 0;
+    uint32_t *idx = ws->idx, *ti = ws->idx_tmp;
+    for (size_t i = 1; i < n; i++)
+        diff |= key[i] ^ key[0];
+    for (int shift = 0; shift < 64; shift += 8) {
+        if (!((diff >> shift) & 0xff))
+            continue;
+        size_t count[257] = { 0 };
+        for (size_t i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xff) + 1]++;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++) {
+            size_t at = count[(key[i] >> shift) & 0xff]++;
+            tk[at] = key[i];
+            ti[at] = idx[i];
+        }
+        uint64_t *s = key;
+        key = tk;
+        tk = s;
+        uint32_t *u = idx;
+        idx = ti;
+        ti = u;
+    }
+    if (idx != ws->idx) {
+        memcpy(ws->idx, idx, n * sizeof *idx);
+        memcpy(ws->key, key, n * sizeof *key);
+    }
+}
+
+/* Unsigned key with the order of the double v (negative values flipped). */
+static uint64_t double_key(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b >> 63) ? ~b : b | UINT64_C(0x8000000000000000);
+}
+
+static uint32_t float_bits(float v)
+{
+    uint32_t b;
+    memcpy(&b, &v, sizeof b);
+    return b;
+}
+
+/* Sorts x[0..n-1] ascending through the radix sort. */
+static void sort_doubles(trial_analysis_ws *ws, double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ws->key[i] = double_key(x[i]);
+        ws->idx[i] = (uint32_t)i;
+    }
+    radix_sort(ws, n);
+    for (size_t i = 0; i < n; i++)
+        ws->time[i] = x[ws->idx[i]];
+    memcpy(x, ws->time, n * sizeof *x);
+}
 
 static void fill(trial_test_result *o, double est, double lo, double hi, double stat, double p,
                  int status)
@@ -254,14 +329,26 @@ static int time_tests(const trial_plan *plan, size_t t0, const trial_person *peo
                       double alpha, int sided, double ci_alpha, bool ci_separate,
                       trial_analysis_ws *ws, trial_test_result *out)
 {
-    for (size_t i = 0; i < n; i++) {
-        ws->time[i] = people[i].time;
-        ws->event[i] = people[i].event;
-        ws->group[i] = people[i].arm == ARM_IPS;
-        ws->stratum[i] = people[i].region;
-    }
     for (size_t k = t0; k < plan->n_tests && plan->test[k].outcome == plan->test[t0].outcome; k++) {
-        const size_t *strat = plan->test[k].kind == TEST_LOGRANK_STRATIFIED ? ws->stratum : NULL;
+        bool by_region = plan->test[k].kind == TEST_LOGRANK_STRATIFIED;
+        /* the order of stats_logrank: stratum, time, events first, group;
+         * times are non-negative floats, whose bits sort like the values */
+        for (size_t i = 0; i < n; i++) {
+            const trial_person *x = &people[i];
+            ws->key[i] = ((by_region ? (uint64_t)x->region : 0) << 40)
+                         | ((uint64_t)float_bits(x->time) << 8) | ((uint64_t)!x->event << 1)
+                         | (x->arm == ARM_IPS);
+            ws->idx[i] = (uint32_t)i;
+        }
+        radix_sort(ws, n);
+        for (size_t j = 0; j < n; j++) {
+            const trial_person *x = &people[ws->idx[j]];
+            ws->time[j] = x->time;
+            ws->event[j] = x->event;
+            ws->group[j] = x->arm == ARM_IPS;
+            ws->stratum[j] = x->region;
+        }
+        const size_t *strat = by_region ? ws->stratum : NULL;
         stats_logrank_result lr;
         int st = stats_logrank(ws->time, ws->event, ws->group, strat, n, alpha,
                                (stats_sided)sided, &lr);
@@ -294,6 +381,8 @@ static int continuous_tests(const trial_plan *plan, size_t t0, const trial_perso
         else
             ws->x2[n2++] = v;
     }
+    sort_doubles(ws, ws->x1, n1);
+    sort_doubles(ws, ws->x2, n2);
     if (arm) {
         double s1 = 0, s2 = 0;
         for (size_t i = 0; i < n1; i++)

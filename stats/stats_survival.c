@@ -31,6 +31,17 @@ static inline bool surv_less(const surv_obs *x, const surv_obs *y)
 
 STATS_DEFINE_SORT(surv_sort, surv_obs, surv_less)
 
+/* Sorts unless already in order: callers that pass sorted data (a power
+ * analysis sorts once with a radix sort) pay O(n). */
+static void surv_order(surv_obs *obs, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (surv_less(&obs[i], &obs[i - 1])) {
+            surv_sort(obs, obs + n, n);
+            return;
+        }
+}
+
 static void logrank_nan(stats_logrank_result *r)
 {
     r->observed = r->expected = r->variance = NAN;
@@ -63,7 +74,7 @@ int stats_logrank(const double *time, const int *event, const int *group, const 
         return STATS_ENOMEM;
     for (size_t i = 0; i < n; i++)
         obs[i] = (surv_obs){stratum ? stratum[i] : 0, time[i], event[i] != 0, group[i]};
-    surv_sort(obs, obs + n, n);
+    surv_order(obs, n);
 
     double o = 0.0, e = 0.0, v = 0.0;
     size_t events = 0, strata = 0;
@@ -185,7 +196,7 @@ int stats_km_fit(stats_km *km, const double *time, const int *event, size_t n, d
         return STATS_ENOMEM;
     for (size_t i = 0; i < n; i++)
         obs[i] = (surv_obs){0, time[i], event[i] != 0, 0};
-    surv_sort(obs, obs + n, n);
+    surv_order(obs, n);
 
     size_t distinct = 0;
     for (size_t i = 0; i < n; i++)

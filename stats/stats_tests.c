@@ -217,11 +217,27 @@ int stats_mann_whitney(const double *x1, size_t n1, const double *x2, size_t n2,
     mw_obs *obs = n <= SIZE_MAX / (2 * sizeof *obs) ? malloc(2 * n * sizeof *obs) : NULL;
     if (obs == NULL)
         return STATS_ENOMEM;
-    for (size_t i = 0; i < n1; i++)
-        obs[i] = (mw_obs){x1[i], 1};
-    for (size_t j = 0; j < n2; j++)
-        obs[n1 + j] = (mw_obs){x2[j], 2};
-    mw_sort(obs, obs + n, n);
+    bool sorted = true;
+    for (size_t i = 1; sorted && i < n1; i++)
+        sorted = !(x1[i] < x1[i - 1]);
+    for (size_t j = 1; sorted && j < n2; j++)
+        sorted = !(x2[j] < x2[j - 1]);
+    if (sorted) {
+        /* both samples ascending: merge in O(n), ties group 1 first as mw_less */
+        size_t i = 0, j = 0, k = 0;
+        while (i < n1 && j < n2)
+            obs[k++] = x2[j] < x1[i] ? (mw_obs){x2[j++], 2} : (mw_obs){x1[i++], 1};
+        while (i < n1)
+            obs[k++] = (mw_obs){x1[i++], 1};
+        while (j < n2)
+            obs[k++] = (mw_obs){x2[j++], 2};
+    } else {
+        for (size_t i = 0; i < n1; i++)
+            obs[i] = (mw_obs){x1[i], 1};
+        for (size_t j = 0; j < n2; j++)
+            obs[n1 + j] = (mw_obs){x2[j], 2};
+        mw_sort(obs, obs + n, n);
+    }
 
     /* One pass over tie blocks gives the rank sum of group 1 (mid-ranks),
      * the tie term sum(t^3 - t) and the DeLong placement values: a group-1

@@ -1,0 +1,222 @@
+/* cmd_power: `ipsim power`: simulation-based power of the config's trial
+ * design over a grid of sample sizes and effect multipliers, on several
+ * threads (results do not depend on their number), with Monte Carlo SEs,
+ * Wilson intervals and minimal detectable effects; table or JSON, and
+ * everything in one HDF5 file written atomically. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/report_trial.h"
+#include "io/config.h"
+#include "io/h5out.h"
+#include "io/h5trial.h"
+#include "models/trial_power.h"
+
+static void power_usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: ipsim power [CONFIG] [--reps R] [--n LIST] [--effect LIST] [--seed S]\n"
+            "                   [--threads T] [-o FILE] [--force] [--json] [--quiet]\n"
+            "\n"
+            "Simulates the trial of CONFIG's \"trial\" section R times at each point of a grid\n"
+            "and reports, for every outcome and test, the power (share of trials rejecting\n"
+            "at the design's alpha) with its Monte Carlo SE and Wilson 95%% interval, power\n"
+            "curves, and the minimal detectable effect at 80%% and 90%% power (interpolated\n"
+            "on the effect grid). docs/power.md works through an example.\n"
+            "\n"
+            "  --reps R       replications per grid point (default: trial.power.replications)\n"
+            "  --n LIST       total participants, comma-separated (e.g. 600,1200,1800); each\n"
+            "                 is split over the regions like trial.participants (default:\n"
+            "                 trial.power.n, else the configured participants)\n"
+            "  --effect LIST  effect multipliers k, comma-separated (default: trial.power.effect,\n"
+            "                 else 1). Claimant model: the IPS job-finding hazard ratio r\n"
+            "                 becomes r^k (k = 1 as configured, 0 no job-development effect);\n"
+            "                 test models: p_ips = p_control + k (p_ips - p_control), or\n"
+            "                 rate_ips = rate_control (rate_ips/rate_control)^k\n"
+            "  --seed S       master seed (default: run.seed of the config)\n"
+            "  --threads T    worker threads (default: all processors); results do not\n"
+            "                 depend on T\n"
+            "  -o, --output FILE  HDF5 output (default: CONFIG's name with _power.h5);\n"
+            "                 never overwritten without --force\n"
+            "  --force        replace an existing output file\n"
+            "  --json         print the results as JSON on stdout instead of a table\n"
+            "  --quiet        no progress bar\n");
+}
+
+/* Parses "a,b,c" into out (at most max values within [min, max_v]). */
+static bool parse_list(const char *option, const char *text, double min, double max_v,
+                       double *out, size_t max, size_t *n)
+{
+    *n = 0;
+    const char *s = text;
+    while (*s) {
+        char *end;
+        double v = strtod(s, &end);
+        if (end == s || (*end && *end != ',') || !isfinite(v) || v < min || v > max_v) {
+            fprintf(stderr, "ipsim power: %s: '%s' is not a comma-separated list of numbers in "
+                    "%g..%g\n", option, text, min, max_v);
+            return false;
+        }
+        if (*n == max) {
+            fprintf(stderr, "ipsim power: %s: at most %zu values\n", option, max);
+            return false;
+        }
+        out[(*n)++] = v;
+        s = *end ? end + 1 : end;
+        if (*end == ',' && !*s) {
+            fprintf(stderr, "ipsim power: %s: '%s' ends with a comma\n", option, text);
+            return false;
+        }
+    }
+    if (*n == 0) {
+        fprintf(stderr, "ipsim power: %s: empty list\n", option);
+        return false;
+    }
+    return true;
+}
+
+static void default_output(const char *config, char *out, size_t len)
+{
+    if (!config) {
+        snprintf(out, len, "power.h5");
+        return;
+    }
+    const char *base = strrchr(config, '/');
+    base = base ? base + 1 : config;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    snprintf(out, len, "%.*s_power.h5", (int)n, base);
+}
+
+static void on_progress(size_t done, size_t total, uint64_t events, void *arg)
+{
+    cli_progress_update(arg, done, total, events);
+}
+
+int cmd_power(int argc, char **argv)
+{
+    const char *config = NULL, *output = NULL;
+    uint64_t reps = 0, seed = 0, threads = (uint64_t)cli_default_threads();
+    bool have_seed = false, force = false, json = false, quiet = false;
+    double n_list[16], e_list[16];
+    size_t nn = 0, ne = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            power_usage(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!(output = cli_option_value(argc, argv, &i)))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--reps")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !cli_parse_u64("--reps", v, 1, 10000000, &reps))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--n")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !parse_list("--n", v, 4, 1e6, n_list, 16, &nn))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--effect")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !parse_list("--effect", v, -10, 10, e_list, 16, &ne))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--seed")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+                return EXIT_USAGE;
+            have_seed = true;
+        } else if (!strcmp(a, "--threads")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !cli_parse_u64("--threads", v, 1, 1024, &threads))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--force")) {
+            force = true;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
+        } else if (!strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
+            fprintf(stderr, "ipsim power: unknown option '%s' (see ipsim power --help)\n", a);
+            return EXIT_USAGE;
+        } else if (!config) {
+            config = a;
+        } else {
+            fprintf(stderr, "ipsim power: only one CONFIG may be given ('%s' and '%s')\n", config,
+                    a);
+            return EXIT_USAGE;
+        }
+    }
+    ipsim_config cfg;
+    int rc = config_load(config, &cfg, stderr);
+    if (rc == CONFIG_NOMEM) {
+        fprintf(stderr, "ipsim power: out of memory reading the config\n");
+        return EXIT_FAIL;
+    }
+    if (rc != CONFIG_OK)
+        return EXIT_USAGE;
+    if (have_seed)
+        cfg.seed = seed;
+    if (!reps)
+        reps = cfg.trial.power_reps;
+    if (nn == 0) {
+        nn = cfg.trial.n_grid_len ? cfg.trial.n_grid_len : 1;
+        for (size_t i = 0; i < nn; i++)
+            n_list[i] = cfg.trial.n_grid_len ? cfg.trial.n_grid[i] : 0;
+    }
+    if (ne == 0) {
+        ne = cfg.trial.effect_grid_len ? cfg.trial.effect_grid_len : 1;
+        for (size_t i = 0; i < ne; i++)
+            e_list[i] = cfg.trial.effect_grid_len ? cfg.trial.effect_grid[i] : 1.0;
+    }
+
+    char outbuf[4096], err[4600];
+    if (!output) {
+        default_output(config, outbuf, sizeof outbuf);
+        output = outbuf;
+    }
+    h5out_target target;
+    if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
+        fprintf(stderr, "ipsim power: %s\n", err);
+        config_clear(&cfg);
+        return EXIT_USAGE;
+    }
+    cli_guard_tmp(target.tmp_path);
+    cli_progress bar;
+    cli_progress_start(&bar, "ipsim power", quiet);
+    trial_power pw;
+    double t0 = cli_now();
+    rc = trial_power_run(&cfg.model, &cfg.trial, cfg.seed, reps, (int)threads, n_list, nn, e_list,
+                         ne, bar.enabled ? on_progress : NULL, &bar, &pw, err, sizeof err);
+    double wall = cli_now() - t0;
+    cli_progress_end(&bar);
+    int status = EXIT_FAIL;
+    if (rc != 0) {
+        fprintf(stderr, "ipsim power: %s: %s\n", cfg.source, err);
+        status = rc == -1 ? EXIT_USAGE : EXIT_FAIL;
+        goto done;
+    }
+    if (h5trial_write_power(&target, &cfg, &pw, (int)threads, wall, err, sizeof err) != 0
+        || h5out_commit(&target, err, sizeof err) != 0) {
+        fprintf(stderr, "ipsim power: %s\n", err);
+        goto done;
+    }
+    cli_unguard_tmp();
+    report_power_info ri = { &cfg, &pw, output, (int)threads, wall };
+    if (json)
+        report_power_json(stdout, &ri);
+    else
+        report_power_table(stdout, &ri);
+    status = EXIT_OK;
+done:
+    if (status != EXIT_OK) {
+        h5out_abort(&target);
+        cli_unguard_tmp();
+    }
+    if (rc == 0)
+        trial_power_free(&pw);
+    config_clear(&cfg);
+    return status;
+}
