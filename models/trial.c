@@ -701,7 +701,7 @@ static int run_group(const trial_design *d, trial_workspace *w, int rec, bool co
 }
 
 /* Test models: a participant's path is incapacity until the first job, then
- * full-time work to the end of follow-up. */
+ * work (part- or full-time, even odds) to the end of follow-up. */
 static void run_test_model(const trial_design *d, trial_workspace *w, const sim_opts *o)
 {
     const trial_params *tp = &d->tp;
@@ -731,8 +731,11 @@ static void run_test_model(const trial_design *d, trial_workspace *w, const sim_
             t->coach = (uint16_t)(next_coach[g]++ % d->coaches[g]);
         }
         track_change(&h, id, NULL, ST_OUTSIDE, t->state, t->t0);
+        /* half the jobs are authorised part-time work on benefit, so every
+         * outcome family varies */
+        double kind = gsl_rng_uniform(r);
         if (job < w->horizon)
-            track_change(&h, id, NULL, t->state, ST_EMPLOYED_FT, job);
+            track_change(&h, id, NULL, t->state, kind < 0.5 ? ST_EMPLOYED_PT : ST_EMPLOYED_FT, job);
     }
 }
 

@@ -1,0 +1,213 @@
+/* `ipsim trial` and `ipsim power` through the command line: located errors
+ * with exit status 2 and nothing written for every kind of bad input, the
+ * files a good run writes, and JSON that scripts can read. */
+#include <dirent.h>
+#include <math.h>
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+
+#include "tests/test_util.h"
+
+/* Number of entries in dir other than . and .. */
+static int dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+typedef struct bad_case {
+    const char *json;    /* the config, NULL for none */
+    const char *args;    /* extra arguments */
+    const char *expect[3];
+} bad_case;
+
+/* Runs `ipsim CMD cfg -o dir/out.h5 ARGS` and checks status 2, the messages
+ * and that the directory holds nothing but the config afterwards. */
+static void check_bad(const char *cmd, const bad_case *c)
+{
+    char dir[64], cfg[128], out[128], line[1024], err[8192], so[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/bad.json", dir);
+    snprintf(out, sizeof out, "%s/out.h5", dir);
+    if (c->json)
+        cr_assert_eq(tu_write_file(cfg, c->json), 0);
+    snprintf(line, sizeof line, "%s %s -o %s --quiet %s", cmd, c->json ? cfg : "", out,
+             c->args ? c->args : "");
+    int st = tu_run_ipsim(line, so, sizeof so, err, sizeof err);
+    cr_expect_eq(st, 2, "%s: exit status %d, stderr: %s", line, st, err);
+    for (int i = 0; i < 3 && c->expect[i]; i++)
+        cr_expect(strstr(err, c->expect[i]) != NULL, "%s: expected '%s' in: %s", cmd, c->expect[i],
+                  err);
+    cr_expect_eq(dir_entries(dir), c->json ? 1 : 0, "%s: something was written", line);
+    unlink(cfg);
+    rmdir(dir);
+}
+
+static void check_bad_both(const bad_case *c)
+{
+    check_bad("trial", c);
+    check_bad("power --reps 2", c);
+}
+
+Test(trial_cli, unknown_trial_key_suggests_the_closest)
+{
+    bad_case c = { "{\"trial\": {\n  \"folow_up_months\": 30}}", NULL,
+                   { "bad.json:2:3", "unknown key 'folow_up_months'", "follow_up_months" } };
+    check_bad_both(&c);
+}
+
+Test(trial_cli, odd_block_size)
+{
+    bad_case c = { "{\"trial\": {\"block_size\": 5}}", NULL,
+                   { "trial.block_size", "5 is odd", "2, 4, ..., 64" } };
+    check_bad_both(&c);
+}
+
+Test(trial_cli, primary_outcome_must_be_listed)
+{
+    bad_case c = { "{\"trial\": {\"outcomes\": {\"primary\": \"ever_worked_12m\"}}}", NULL,
+                   { "trial.outcomes.primary", "ever_worked_12m", "allowed: ever_worked_18m" } };
+    check_bad_both(&c);
+}
+
+Test(trial_cli, window_beyond_follow_up)
+{
+    bad_case c = { "{\"trial\": {\"follow_up_months\": 24}}", NULL,
+                   { "trial.outcomes.ever_worked_months", "30 months is beyond", NULL } };
+    check_bad_both(&c);
+}
+
+Test(trial_cli, arm_must_name_a_programme_policy)
+{
+    bad_case c = { "{\"trial\": {\"arms\": {\"ips\": \"status_quo\", \"control\": \"ttp\"}}}", NULL,
+                   { "trial.arms.ips", "status_quo policy", "no policy named 'ttp'" } };
+    check_bad_both(&c);
+}
+
+Test(trial_cli, ages_probabilities_and_lists_are_checked)
+{
+    bad_case c = { "{\"trial\": {\"inclusion\": {\"min_age\": 60, \"max_age\": 40,"
+                   " \"severity\": [\"mild\", \"acute\"]}, \"non_compliance\": {\"ips\": 1.5}}}",
+                   NULL,
+                   { "min_age 60 must be below max_age 40", "'acute' is not allowed",
+                     "trial.non_compliance.ips" } };
+    check_bad_both(&c);
+}
+
+Test(trial_cli, unreachable_icc)
+{
+    bad_case c = { "{\"trial\": {\"coach_icc\": 0.45, \"participants\": {\"flanders\": 40,"
+                   " \"wallonia\": 20, \"brussels\": 12}}}", NULL,
+                   { "trial.coach_icc", "cannot be reached", NULL } };
+    check_bad_both(&c);
+}
+
+Test(trial_cli, inclusion_that_excludes_everyone)
+{
+    bad_case c = { "{\"trial\": {\"coach_icc\": 0, \"inclusion\": {\"benefit\": "
+                   "[\"primary_incapacity\"]}}}", NULL,
+                   { "trial.inclusion", "were not eligible", NULL } };
+    check_bad_both(&c);
+}
+
+Test(trial_cli, bad_grid_options)
+{
+    bad_case a = { NULL, "--n 600,abc", { "--n", "'600,abc'", NULL } };
+    check_bad("power", &a);
+    bad_case b = { NULL, "--effect 0.5,", { "--effect", NULL } };
+    check_bad("power", &b);
+    bad_case c = { NULL, "--reps 0", { "--reps", NULL } };
+    check_bad("power", &c);
+    bad_case d = { NULL, "--n 2", { "--n", "4..", NULL } };
+    check_bad("power", &d);
+}
+
+Test(trial_cli, malformed_json)
+{
+    bad_case c = { "{\"trial\": {\"coach_icc\": }}", NULL, { "bad.json:1:25", "malformed JSON", NULL } };
+    check_bad_both(&c);
+}
+
+static const char *small_trial =
+    "{\"trial\": {\"participants\": {\"flanders\": 68, \"wallonia\": 40, \"brussels\": 12},"
+    " \"recruitment_months\": 6, \"ips_capacity\": {\"coaches\": {\"flanders\": 2,"
+    " \"wallonia\": 1, \"brussels\": 1}}, \"coach_icc\": 0.03}}";
+
+Test(trial_cli, trial_writes_hdf5_and_csv_and_refuses_to_overwrite)
+{
+    char dir[64], cfg[128], out[128], csv[128], tests[160], line[1024], err[8192];
+    static char so[65536];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/t.json", dir);
+    snprintf(out, sizeof out, "%s/t.h5", dir);
+    snprintf(csv, sizeof csv, "%s/people.csv", dir);
+    snprintf(tests, sizeof tests, "%s/people.tests.csv", dir);
+    cr_assert_eq(tu_write_file(cfg, small_trial), 0);
+    snprintf(line, sizeof line, "trial %s -o %s --csv %s --json --quiet", cfg, out, csv);
+    int st = tu_run_ipsim(line, so, sizeof so, err, sizeof err);
+    cr_assert_eq(st, 0, "%s", err);
+    cr_expect(tu_file_exists(out) && tu_file_exists(csv) && tu_file_exists(tests));
+    cJSON *j = cJSON_Parse(so);
+    cr_assert_not_null(j, "stdout is not JSON: %.200s", so);
+    const cJSON *t = cJSON_GetObjectItem(j, "tests");
+    cr_expect_eq(cJSON_GetArraySize(t), 34);
+    const cJSON *first = cJSON_GetArrayItem(t, 0);
+    cr_expect_str_eq(cJSON_GetObjectItem(first, "test")->valuestring, "z");
+    cr_expect(cJSON_IsNumber(cJSON_GetObjectItem(first, "p_value")));
+    cJSON_Delete(j);
+    /* 121 lines: header and 120 participants */
+    FILE *f = fopen(csv, "r");
+    int lines = 0;
+    for (int ch; f && (ch = fgetc(f)) != EOF;)
+        lines += ch == '\n';
+    if (f)
+        fclose(f);
+    cr_expect_eq(lines, 121);
+    /* no overwrite without --force; with it, the same seed gives the same file */
+    st = tu_run_ipsim(line, so, sizeof so, err, sizeof err);
+    cr_expect_eq(st, 2);
+    cr_expect(strstr(err, "use --force") != NULL, "%s", err);
+    snprintf(line, sizeof line, "trial %s -o %s --csv %s --quiet --force", cfg, out, csv);
+    cr_expect_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(dir_entries(dir), 4, "no temporary files are left");
+    unlink(out);
+    unlink(csv);
+    unlink(tests);
+    unlink(cfg);
+    rmdir(dir);
+}
+
+Test(trial_cli, power_json_has_power_mcse_wilson_and_mde)
+{
+    char dir[64], cfg[128], out[128], line[1024], err[8192];
+    static char so[1 << 20];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/p.json", dir);
+    snprintf(out, sizeof out, "%s/p.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, small_trial), 0);
+    snprintf(line, sizeof line, "power %s -o %s --reps 20 --n 120,240 --effect 0,1 --threads 2"
+             " --json --quiet", cfg, out);
+    int st = tu_run_ipsim(line, so, sizeof so, err, sizeof err);
+    cr_assert_eq(st, 0, "%s", err);
+    cJSON *j = cJSON_Parse(so);
+    cr_assert_not_null(j);
+    const cJSON *pts = cJSON_GetObjectItem(j, "points");
+    cr_expect_eq(cJSON_GetArraySize(pts), 4);
+    const cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(pts, 3), "tests"), 0);
+    double p = cJSON_GetObjectItem(t0, "power")->valuedouble;
+    double se = cJSON_GetObjectItem(t0, "mc_se")->valuedouble;
+    cr_expect_float_eq(se, sqrt(p * (1 - p) / 20), 1e-12);
+    cr_expect(cJSON_GetObjectItem(t0, "wilson_lower")->valuedouble <= p);
+    const cJSON *mde = cJSON_GetObjectItem(j, "mde");
+    cr_expect_eq(cJSON_GetArraySize(mde), 2);
+    cr_expect(tu_file_exists(out));
+    cJSON_Delete(j);
+    unlink(out);
+    unlink(cfg);
+    rmdir(dir);
+}
