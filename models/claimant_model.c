@@ -589,6 +589,9 @@ static void cohort_entry(claimant_run *run)
         c->on_state(c->arg, (size_t)(x - run->people), x, ST_OUTSIDE, x->state,
                     sim_engine_now(run->eng));
     if (c->refer_on_entry && run->eff.programme) {
+        /* entry is the referral event: it takes the person's next referral
+         * stream, whose later numbers decide the screening (see refer) */
+        claimant_stream(run->rng, person_key(run, x), x, DRAW_REFERRAL);
         refer(run, x);
     } else {
         draw_state_risks(run, x);
@@ -719,7 +722,7 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
                                .capacity_hint = c->n + 64 };
     run->rng = sim_rng_alloc(0);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
-    run->people = malloc((c->n ? c->n : 1) * sizeof *run->people);
+    run->people = aligned_alloc(64, (c->n ? c->n : 1) * sizeof *run->people);
     run->cap = c->n ? c->n : 1;
     if (!run->rng || !run->eng || !run->people
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
