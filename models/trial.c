@@ -799,11 +799,15 @@ int trial_simulate(const trial_design *d, uint64_t seed, size_t rep, trial_works
  * log M ~ N(-sigma^2/2, sigma^2) (mean 1) the ICC of the outcome among
  * clients is Var p(M) / (pbar (1 - pbar)), pbar = E p(M) (the ANOVA ICC of
  * a binary outcome whose cluster means vary). logit p is interpolated
- * linearly in log m and held at the grid ends. */
-#define PILOT_X_MIN (-5.0)
+ * linearly in log m and held at the grid ends (m from e^-4 to e^4). All
+ * grid points share their replication streams (common random numbers), so
+ * the curve is smooth; 24 replications put the noise of the fitted sigma at
+ * about 1% (the mean ICC of 400 trials was within 0.001 of 0.05 and 0.003
+ * of 0.15 for several seeds), for about 400 IPS-arm runs. */
+#define PILOT_X_MIN (-4.0)
 #define PILOT_X_STEP 0.5
-#define PILOT_POINTS 21
-#define PILOT_REPS 8
+#define PILOT_POINTS 17
+#define PILOT_REPS 24
 
 typedef struct pilot_job {
     const trial_design *d;
@@ -911,8 +915,6 @@ int trial_design_fit_coach_effect(trial_design *d, uint64_t seed, int threads, c
         }
         double p = t ? (double)s / (double)t : 0;
         lp[k] = logit(p);
-        if (getenv("IPSIM_PILOT_DEBUG"))
-            fprintf(stderr, "pilot m=%.3f p=%.4f (n=%zu)\n", exp(PILOT_X_MIN + PILOT_X_STEP * (double)k), p, t);
         if (fabs(PILOT_X_MIN + PILOT_X_STEP * (double)k) < 1e-12)
             d->ips_p_pilot = p;
     }
