@@ -45,17 +45,18 @@ static void trial_usage(FILE *f)
             "  --quiet            no progress messages\n");
 }
 
-static void default_output(const char *config, const char *suffix, char *out, size_t len)
+/* CONFIG's base name with _trial.h5, or trial.h5 for the built-in default. */
+static void default_output(const char *config, char *out, size_t len)
 {
     if (!config) {
-        snprintf(out, len, "trial%s", suffix);
+        snprintf(out, len, "trial.h5");
         return;
     }
     const char *base = strrchr(config, '/');
     base = base ? base + 1 : config;
     const char *dot = strrchr(base, '.');
     size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    snprintf(out, len, "%.*s%s", (int)n, base, suffix);
+    snprintf(out, len, "%.*s_trial.h5", (int)n, base);
 }
 
 static void csv_binary(FILE *f, uint8_t v)
@@ -203,7 +204,7 @@ int cmd_trial(int argc, char **argv)
 
     char outbuf[4096], err[4600], tests_csv[4200];
     if (!output) {
-        default_output(config, "_trial.h5", outbuf, sizeof outbuf);
+        default_output(config, outbuf, sizeof outbuf);
         output = outbuf;
     }
     int status = EXIT_USAGE;

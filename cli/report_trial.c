@@ -66,6 +66,8 @@ static void design_lines(FILE *f, const trial_design *d)
         fprintf(f, "Arms: '%s' vs '%s'; IPS: %zu coaches x %d clients; coach effect: ICC target "
                 "%.3f (log-normal sigma %.3f)", tp->ips_policy, tp->control_policy, coaches,
                 tp->ips_caseload, tp->coach_icc, d->coach_sigma);
+        if (d->coach_sigma > 1)
+            fprintf(f, " (a large spread: the ICC mapping is approximate, see docs/power.md)");
         if (d->effect != 1)
             fprintf(f, "; IPS job-finding effect multiplier %g", d->effect);
         fprintf(f, ".\n");
@@ -115,7 +117,7 @@ void report_trial_table(FILE *f, const report_trial_info *r)
                  oc->type == OUTCOME_TIME ? " (job seen)" : o == plan->primary ? " (primary)" : "");
         fprintf(f, "%-28s %14s %14s %14s\n", label, a, b, n);
     }
-    fprintf(f, "\n%-24s %-26s %-20s %-32s %9s\n", "Outcome", "Test", "Estimate", "Estimate [CI]",
+    fprintf(f, "\n%-24s %-26s %-20s %-32s %9s\n", "Outcome", "Test", "Effect", "Estimate [CI]",
             "p");
     for (size_t k = 0; k < plan->n_tests; k++) {
         const trial_test *t = &plan->test[k];

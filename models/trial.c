@@ -625,7 +625,7 @@ static int prepare_coaches(const trial_design *d, uint64_t tkey, trial_workspace
                            const sim_opts *o, trial_info *info)
 {
     gsl_rng *r = w->rng;
-    double s = d->coach_sigma, sum = 0, sum2 = 0;
+    double s = d->coach_sigma, mu = d->coach_mu, sum = 0, sum2 = 0;
     size_t count = 0;
     for (int g = 0; g < N_REGION; g++) {
         size_t k = d->coaches[g];
@@ -643,7 +643,7 @@ static int prepare_coaches(const trial_design *d, uint64_t tkey, trial_workspace
             } else if (s > 0) {
                 sim_rng_rekey(r, sim_rng_child(sim_rng_child(tkey, TAG_COACH),
                                                ((uint64_t)g << 32) | c));
-                m = exp(s * gsl_ran_ugaussian(r) - 0.5 * s * s);
+                m = exp(mu + s * gsl_ran_ugaussian(r));
             } else {
                 m = 1;
             }
@@ -796,14 +796,16 @@ int trial_simulate(const trial_design *d, uint64_t seed, size_t rep, trial_works
 /* The pilot runs the IPS group with every coach at ratio m = exp(x) for x on
  * a grid, and records the share p(m) of coached IPS clients with the primary
  * outcome. A coach with ratio M then has expected outcome p(M), so with
- * log M ~ N(-sigma^2/2, sigma^2) (mean 1) the ICC of the outcome among
- * clients is Var p(M) / (pbar (1 - pbar)), pbar = E p(M) (the ANOVA ICC of
- * a binary outcome whose cluster means vary). logit p is interpolated
- * linearly in log m and held at the grid ends (m from e^-4 to e^4). All
- * grid points share their replication streams (common random numbers), so
- * the curve is smooth; 24 replications put the noise of the fitted sigma at
- * about 1% (the mean ICC of 400 trials was within 0.001 of 0.05 and 0.003
- * of 0.15 for several seeds), for about 400 IPS-arm runs. */
+ * log M ~ N(mu, sigma^2) the ICC of the outcome among clients is
+ * Var p(M) / (pbar (1 - pbar)), pbar = E p(M) (the ANOVA ICC of a binary
+ * outcome whose cluster means vary). mu is chosen for each sigma so that
+ * pbar = p(1): the coach effect spreads the outcome over coaches without
+ * moving the arm's mean (a mean-one multiplier would not do that: p is
+ * concave in m, and for a rare outcome the sigma needed makes most coaches
+ * poor). logit p is interpolated linearly in log m and held at the grid
+ * ends (m from e^-4 to e^4). All grid points share their replication
+ * streams (common random numbers), so the curve is smooth; 24 replications
+ * put the noise of the fitted sigma at about 1% (docs/power.md). */
 #define PILOT_X_MIN (-4.0)
 #define PILOT_X_STEP 0.5
 #define PILOT_POINTS 17
@@ -863,21 +865,44 @@ static double pilot_p(const double *lp, double x)
     return 1 / (1 + exp(-l));
 }
 
-/* ICC for sigma: Simpson's rule over z in [-8, 8]. */
-static double icc_for_sigma(const double *lp, double sigma)
+/* E p(M) and E p(M)^2 for log M ~ N(mu, sigma^2): Simpson's rule over
+ * z in [-8, 8]. */
+static void p_moments(const double *lp, double mu, double sigma, double *m1, double *m2)
 {
-    enum { STEPS = 800 };
-    double a = -8, h = 16.0 / STEPS, m1 = 0, m2 = 0;
+    enum { STEPS = 400 };
+    double a = -8, h = 16.0 / STEPS, s1 = 0, s2 = 0;
     for (int i = 0; i <= STEPS; i++) {
         double z = a + h * i;
         double wgt = (i == 0 || i == STEPS) ? 1 : (i % 2 ? 4 : 2);
         double dens = exp(-0.5 * z * z) * 0.3989422804014327;
-        double p = pilot_p(lp, sigma * z - 0.5 * sigma * sigma);
-        m1 += wgt * dens * p;
-        m2 += wgt * dens * p * p;
+        double p = pilot_p(lp, mu + sigma * z);
+        s1 += wgt * dens * p;
+        s2 += wgt * dens * p * p;
     }
-    m1 *= h / 3;
-    m2 *= h / 3;
+    *m1 = s1 * h / 3;
+    *m2 = s2 * h / 3;
+}
+
+/* mu for which E p(M) = p(1) (E p is increasing in mu). */
+static double mean_preserving_mu(const double *lp, double sigma)
+{
+    double target = pilot_p(lp, 0), lo = -12, hi = 12, m1, m2;
+    for (int it = 0; it < 50; it++) {
+        double mid = 0.5 * (lo + hi);
+        p_moments(lp, mid, sigma, &m1, &m2);
+        if (m1 < target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+static double icc_for_sigma(const double *lp, double sigma, double *mu)
+{
+    double m1, m2;
+    *mu = sigma > 0 ? mean_preserving_mu(lp, sigma) : 0;
+    p_moments(lp, *mu, sigma, &m1, &m2);
     double den = m1 * (1 - m1);
     return den > 0 ? (m2 - m1 * m1) / den : 0;
 }
@@ -886,6 +911,7 @@ int trial_design_fit_coach_effect(trial_design *d, uint64_t seed, int threads, c
                                   size_t errlen)
 {
     d->coach_sigma = 0;
+    d->coach_mu = 0;
     d->coach_icc_reached = 0;
     d->ips_p_pilot = NAN;
     if (d->tp.model != TRIAL_MODEL_CLAIMANT || !(d->tp.coach_icc > 0))
@@ -921,9 +947,9 @@ int trial_design_fit_coach_effect(trial_design *d, uint64_t seed, int threads, c
     free(pj);
     /* With a mean-one multiplier the ICC first grows with sigma, then falls
      * (most coaches end near 0): scan for the first crossing, then bisect. */
-    double target = d->tp.coach_icc, lo = 0, hi = NAN, top = 0;
+    double target = d->tp.coach_icc, lo = 0, hi = NAN, top = 0, mu;
     for (double s = 0.05; s <= 4.0 + 1e-9; s += 0.05) {
-        double icc = icc_for_sigma(lp, s);
+        double icc = icc_for_sigma(lp, s, &mu);
         if (icc > top)
             top = icc;
         if (icc >= target) {
@@ -939,12 +965,12 @@ int trial_design_fit_coach_effect(trial_design *d, uint64_t seed, int threads, c
     }
     for (int it = 0; it < 60; it++) {
         double mid = 0.5 * (lo + hi);
-        if (icc_for_sigma(lp, mid) < target)
+        if (icc_for_sigma(lp, mid, &mu) < target)
             lo = mid;
         else
             hi = mid;
     }
     d->coach_sigma = 0.5 * (lo + hi);
-    d->coach_icc_reached = icc_for_sigma(lp, d->coach_sigma);
+    d->coach_icc_reached = icc_for_sigma(lp, d->coach_sigma, &d->coach_mu);
     return 0;
 }

@@ -109,6 +109,7 @@ typedef struct trial_design {
     size_t n;                        /* total */
     double effect;                   /* multiplier applied */
     double coach_sigma;              /* SD of the log coach multiplier (0: no coach effect) */
+    double coach_mu;                 /* its mean: keeps the arm's mean primary outcome */
     double coach_icc_reached;        /* ICC the mapping predicts for coach_sigma */
     double horizon_days;             /* recruitment + follow-up */
     size_t coaches[N_REGION];        /* IPS coaches per region */
@@ -129,8 +130,8 @@ int trial_design_init(trial_design *d, const model_params *mp, const trial_param
 /* Finds the coach-effect spread sigma that gives the target ICC (see
  * trial.c and docs/power.md): simulates the IPS arm with every coach at a
  * fixed multiplier m over a grid of m (pilot replications keyed by `seed`),
- * and solves Var[p(M)] / (pbar (1 - pbar)) = ICC for M log-normal with mean
- * 1. The pilot runs on `threads` threads; its result does not depend on
+ * and solves Var[p(M)] / (pbar (1 - pbar)) = ICC for log M ~ N(mu, sigma^2)
+ * with mu such that pbar = p(1) (the arm's mean outcome is kept). The pilot runs on `threads` threads; its result does not depend on
  * them. Sets d->coach_sigma (0 when the target is 0, the IPS arm has no
  * coach limit or the model is a test model). Returns 0, -1 with err when
  * the ICC cannot be reached, or -2 on allocation failure. */
