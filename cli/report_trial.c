@@ -106,7 +106,7 @@ void report_trial_table(FILE *f, const report_trial_info *r)
             lost, d->n, (unsigned long long)in->events, r->wall_seconds, r->output,
             r->csv ? ", " : "", r->csv ? r->csv : "");
 
-    fprintf(f, "%-28s %14s %14s %14s\n", "Outcome", "IPS", "Control", "n IPS/control");
+    fprintf(f, "%-36s %10s %10s %14s\n", "Outcome", "IPS", "Control", "n IPS/control");
     for (size_t o = 0; o < plan->n_outcomes; o++) {
         const trial_outcome *oc = &plan->outcome[o];
         char a[32], b[32], n[32], label[64];
@@ -115,7 +115,7 @@ void report_trial_table(FILE *f, const report_trial_info *r)
         snprintf(n, sizeof n, "%zu/%zu", r->arms[o].n[ARM_IPS], r->arms[o].n[ARM_CONTROL]);
         snprintf(label, sizeof label, "%s%s", oc->name,
                  oc->type == OUTCOME_TIME ? " (job seen)" : o == plan->primary ? " (primary)" : "");
-        fprintf(f, "%-28s %14s %14s %14s\n", label, a, b, n);
+        fprintf(f, "%-36s %10s %10s %14s\n", label, a, b, n);
     }
     fprintf(f, "\n%-24s %-26s %-20s %-32s %9s\n", "Outcome", "Test", "Effect", "Estimate [CI]",
             "p");

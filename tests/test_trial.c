@@ -242,7 +242,10 @@ Test(trial, coach_effect_gives_a_larger_target_icc) { check_icc(0.12); }
 Test(trial, unreachable_icc_is_an_error)
 {
     ipsim_config cfg;
-    cr_assert_eq(tu_config("{\"trial\": {\"coach_icc\": 0.45}}", &cfg), CONFIG_OK);
+    /* no part-time jobs: working on benefit never happens, whatever the coach */
+    cr_assert_eq(tu_config("{\"work\": {\"part_time_share\": 0}, \"trial\": {\"coach_icc\": 0.05,"
+                           " \"outcomes\": {\"primary\": \"working_on_benefit_18m\"}}}", &cfg),
+                 CONFIG_OK);
     trial_design d;
     char err[512];
     cr_assert_eq(trial_design_init(&d, &cfg.model, &cfg.trial, 0, 1.0, err, sizeof err), 0);

@@ -101,8 +101,9 @@ Test(trial_cli, ages_probabilities_and_lists_are_checked)
 
 Test(trial_cli, unreachable_icc)
 {
-    bad_case c = { "{\"trial\": {\"coach_icc\": 0.45, \"participants\": {\"flanders\": 40,"
-                   " \"wallonia\": 20, \"brussels\": 12}}}", NULL,
+    bad_case c = { "{\"work\": {\"part_time_share\": 0}, \"trial\": {\"coach_icc\": 0.05,"
+                   " \"outcomes\": {\"primary\": \"working_on_benefit_18m\"},"
+                   " \"participants\": {\"flanders\": 40, \"wallonia\": 20, \"brussels\": 12}}}", NULL,
                    { "trial.coach_icc", "cannot be reached", NULL } };
     check_bad_both(&c);
 }
