@@ -29,7 +29,8 @@ typedef struct stats_logrank_result {
  * event time counts as at risk then), group[i] is 0 or 1. With stratum != NULL
  * the test is stratified: O - E and V are summed over the strata stratum[i]
  * (any labels). STATS_GREATER tests "group 1 has the higher hazard".
- * Allocates O(n) scratch; O(n log n).
+ * Allocates O(n) scratch; O(n log n), O(n) when the data are already in
+ * (stratum, time, events first, group) order.
  * Returns STATS_EINVAL for NULL arrays, a group other than 0/1, a non-finite
  * time or bad alpha/sided; STATS_ENOMEM; STATS_EEMPTY when n = 0 or a group
  * is empty (all NAN); STATS_EDEGEN when V = 0, e.g. no events (O, E, V and
@@ -62,7 +63,7 @@ stats_km *stats_km_alloc(size_t capacity);
 void stats_km_free(stats_km *km);
 
 /* Fits the Kaplan-Meier estimator to n people (time[i], event[i] non-zero
- * for an event). Allocates O(n) scratch; O(n log n).
+ * for an event). Allocates O(n) scratch; O(n log n), O(n) on sorted times.
  * Returns STATS_EINVAL for NULL pointers, a non-finite time, bad alpha or
  * too little capacity for the distinct event times; STATS_ENOMEM;
  * STATS_EEMPTY when n = 0. On failure km holds no points and median is NAN.

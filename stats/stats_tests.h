@@ -81,7 +81,7 @@ int stats_welch_t(const double *x1, size_t n1, const double *x2, size_t n2, doub
  * P(X1 > X2) + P(X1 = X2)/2, so U1 = estimate * n1 * n2; se = DeLong
  * (placement-value) SE of that index and its Wald 1-alpha CI clipped to
  * [0, 1]; statistic = z; df = NAN; p_value. Allocates O(n1+n2) scratch;
- * O((n1+n2) log(n1+n2)).
+ * O((n1+n2) log(n1+n2)); O(n1+n2) when both samples are ascending.
  * Returns STATS_EINVAL for NULL or non-finite data or bad alpha/sided;
  * STATS_ENOMEM; STATS_EEMPTY when a group is empty (all NAN) or has a single
  * value (test filled, se and CI NAN); STATS_EDEGEN when all values are tied
