@@ -399,3 +399,53 @@ Test(stats_survival, km_handles_degenerate_input)
     cr_assert_eq(stats_km_fit(km, t, none, 4, 0.05), STATS_OK);
     stats_km_free(km);
 }
+
+/* Data already in (stratum, time, events first, group) order skip the sort;
+ * the result must be that of the same data shuffled, to the last bit. */
+Test(stats_survival, sorted_input_gives_the_same_logrank_as_shuffled)
+{
+    enum { N = 700 };
+    gsl_rng *r = seeded_rng(20240917);
+    double t[N], ts[N];
+    int e[N], g[N], es[N], gs[N];
+    size_t s[N], ss[N], idx[N];
+    for (size_t i = 0; i < N; i++) {
+        /* ties on purpose: times rounded to whole days, censoring at 365 */
+        g[i] = (int)(i % 2);
+        double x = floor(gsl_ran_exponential(r, g[i] ? 200.0 : 260.0));
+        e[i] = x < 365;
+        t[i] = e[i] ? x : 365;
+        s[i] = gsl_rng_uniform_int(r, 3);
+        idx[i] = i;
+    }
+    /* sort indices by (stratum, time, event desc, group): insertion sort */
+    for (size_t i = 1; i < N; i++)
+        for (size_t j = i; j > 0; j--) {
+            size_t a = idx[j - 1], b = idx[j];
+            bool before = s[b] != s[a] ? s[b] < s[a]
+                        : t[b] != t[a] ? t[b] < t[a]
+                        : e[b] != e[a] ? e[b] > e[a] : g[b] < g[a];
+            if (!before)
+                break;
+            idx[j - 1] = b;
+            idx[j] = a;
+        }
+    for (size_t i = 0; i < N; i++) {
+        ts[i] = t[idx[i]];
+        es[i] = e[idx[i]];
+        gs[i] = g[idx[i]];
+        ss[i] = s[idx[i]];
+    }
+    for (int strat = 0; strat < 2; strat++) {
+        stats_logrank_result a, b;
+        cr_assert_eq(stats_logrank(t, e, g, strat ? s : NULL, N, 0.05, STATS_TWO_SIDED, &a), 0);
+        cr_assert_eq(stats_logrank(ts, es, gs, strat ? ss : NULL, N, 0.05, STATS_TWO_SIDED, &b), 0);
+        if (!strat) /* plain: sorted by stratum first is not sorted by time */
+            continue;
+        cr_expect_eq(a.observed, b.observed);
+        cr_expect_eq(a.expected, b.expected);
+        cr_expect_eq(a.variance, b.variance);
+        cr_expect_eq(a.p_value, b.p_value);
+    }
+    gsl_rng_free(r);
+}

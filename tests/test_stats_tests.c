@@ -8,6 +8,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
 
 #include "stats/stats_tests.h"
 
@@ -502,4 +503,27 @@ Test(stats_tests, strerror_names_every_status)
     cr_assert_str_neq(stats_strerror(STATS_EINVAL), stats_strerror(STATS_EDEGEN));
     cr_assert_str_neq(stats_strerror(STATS_ENOMEM), stats_strerror(-99));
     cr_assert_str_eq(stats_strerror(-99), "unknown status");
+}
+
+/* Two ascending samples are merged instead of sorted; the result must be
+ * that of the same values in any order, to the last bit. */
+Test(stats_tests, mann_whitney_sorted_samples_match_unsorted)
+{
+    enum { N1 = 313, N2 = 287 };
+    gsl_rng *r = seeded_rng(7);
+    double x1[N1], x2[N2], y1[N1], y2[N2];
+    for (size_t i = 0; i < N1; i++)
+        x1[i] = y1[i] = floor(gsl_ran_exponential(r, 9.0)); /* many ties */
+    for (size_t i = 0; i < N2; i++)
+        x2[i] = y2[i] = floor(gsl_ran_exponential(r, 7.5));
+    gsl_sort(y1, 1, N1);
+    gsl_sort(y2, 1, N2);
+    stats_result a, b;
+    cr_assert_eq(stats_mann_whitney(x1, N1, x2, N2, true, 0.05, STATS_TWO_SIDED, &a), 0);
+    cr_assert_eq(stats_mann_whitney(y1, N1, y2, N2, true, 0.05, STATS_TWO_SIDED, &b), 0);
+    cr_expect_eq(a.estimate, b.estimate);
+    cr_expect_eq(a.se, b.se);
+    cr_expect_eq(a.statistic, b.statistic);
+    cr_expect_eq(a.p_value, b.p_value);
+    gsl_rng_free(r);
 }
