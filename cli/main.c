@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#ifdef IPSIM_HAVE_VIZ
+#include "viz/viz.h"
+#endif
 
 static void usage(FILE *f)
 {
@@ -16,6 +19,7 @@ static void usage(FILE *f)
             "  run [CONFIG]       run a scenario (default: built-in Belgian scenario), write HDF5\n"
             "  validate FILE      check a config file and exit\n"
             "  bench              national-scale speed and memory benchmark\n"
+            "  viz [CONFIG]       live two-panel demo, IPS vs train-then-place (SDL2)\n"
             "  trial [CONFIG]     simulate one randomised trial of IPS vs train-then-place\n"
             "  power [CONFIG]     simulation-based power of a trial design over n and effect\n"
             "\n"
@@ -47,11 +51,19 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench"))
         return cmd_bench(argc - 1, argv + 1);
+    if (!strcmp(cmd, "viz")) {
+#ifdef IPSIM_HAVE_VIZ
+        return viz_main(argc - 1, argv + 1);
+#else
+        fprintf(stderr, "ipsim was built without SDL2; install libsdl2-dev libsdl2-ttf-dev and rebuild\n");
+        return EXIT_FAIL;
+#endif
+    }
     if (!strcmp(cmd, "trial"))
         return cmd_trial(argc - 1, argv + 1);
     if (!strcmp(cmd, "power"))
         return cmd_power(argc - 1, argv + 1);
-    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, trial, power; see ipsim --help)\n",
+    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, viz, trial, power; see ipsim --help)\n",
             cmd);
     return EXIT_USAGE;
 }
