@@ -728,7 +728,8 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
-    snapshot(run); /* month 0, schedules month 1 */
+    if (c->monthly_snapshots)
+        snapshot(run); /* month 0, schedules month 1 */
     if (c->n && sim_schedule(run->eng, c->people[0].arrival_day, GLOBAL_TARGET, EV_COHORT_ENTRY)
                     == SIM_NO_EVENT)
         goto fail;

@@ -30,6 +30,7 @@ typedef struct claimant_cohort {
     const person *people;     /* drawn by population_draw at their arrival_day */
     const uint64_t *keys;     /* stream key of each person (see claimant_key) */
     bool refer_on_entry;      /* referral at entry (a trial's randomisation) */
+    bool monthly_snapshots;   /* fill the run_results monthly counts (else they stay 0) */
     double horizon;           /* days; the run ends here */
     /* optional: day after which person i's events are no longer simulated
      * (NULL: the horizon). Only exact when people do not interact, i.e.
