@@ -185,6 +185,7 @@ void report_trial_json(FILE *f, const report_trial_info *r)
             cJSON_AddNumberToObject(x, recn[k], (double)r->info->received[a][k]);
     }
     cJSON_AddItemToObject(o, "icc_primary", num_or_null(r->icc));
+    cJSON_AddNumberToObject(o, "coach_multiplier_sd", r->info->coach_multiplier_sd);
     cJSON_AddStringToObject(o, "primary_outcome", plan->outcome[plan->primary].name);
     cJSON *arms = cJSON_AddArrayToObject(o, "outcomes");
     for (size_t k = 0; k < plan->n_outcomes; k++) {

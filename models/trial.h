@@ -176,7 +176,6 @@ typedef struct trial_info {
     uint64_t events;                  /* engine events, all runs */
     size_t received[N_ARM][N_RECEIVED];
     size_t coached;                   /* IPS clients who got a coach */
-    size_t max_waiting_days;          /* longest wait for an IPS coach, days (rounded up) */
     double coach_multiplier_sd;       /* SD of the drawn coach multipliers */
 } trial_info;
 
