@@ -56,7 +56,7 @@ enum { EV_PENDING = 1 }; /* sim_event.status of popped events */
 #define REBIN_TARGET 512
 #define REBIN_SAMPLE 4096
 #define REBIN_MIN 256
-#define REBIN_SIDE 256
+#define REBIN_SIDE 64
 #define REBIN_WIDEN_MAX 16
 
 typedef struct qkey {       /* 28 bytes: a whole event, so popping reads no pool */
