@@ -56,7 +56,7 @@ enum { EV_PENDING = 1 }; /* sim_event.status of popped events */
 #define REBIN_TARGET 512
 #define REBIN_SAMPLE 4096
 #define REBIN_MIN 256
-#define REBIN_SIDE 256
+#define REBIN_SIDE 64
 #define REBIN_WIDEN_MAX 16
 
 typedef struct qkey {       /* 28 bytes: a whole event, so popping reads no pool */
@@ -843,8 +843,10 @@ static SQ_NOINLINE void rebin(sim_queue *q)
         return;
     }
     size_t at = q->run_len - q->run_head;
-    memcpy(all, q->run + q->run_head, at * sizeof *all);
-    memcpy(all + at, q->side, q->side_len * sizeof *all);
+    if (at > 0) /* the run and side arrays may be NULL when empty */
+        memcpy(all, q->run + q->run_head, at * sizeof *all);
+    if (q->side_len > 0)
+        memcpy(all + at, q->side, q->side_len * sizeof *all);
     at += q->side_len;
     for (int level = 0; level < 2; level++) {
         qbucket *bk = level ? q->l1 : q->l0;
@@ -863,7 +865,8 @@ static SQ_NOINLINE void rebin(sim_queue *q)
                 bucket_clear(&bk[i], occ, i);
         }
     }
-    memcpy(all + at, q->ovf, q->ovf_len * sizeof *all);
+    if (q->ovf_len > 0)
+        memcpy(all + at, q->ovf, q->ovf_len * sizeof *all);
     double w = fit_width(all, n);
     if (w > 0)
         q->inv_width = 1.0 / w;
