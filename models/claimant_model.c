@@ -36,6 +36,7 @@ struct claimant_run {
     caseload cl;
 
     person *people;
+    uint32_t *stream;            /* per person: stock position or inflow candidate number */
     size_t npeople, cap;
 
     double horizon;
@@ -118,9 +119,17 @@ static void set_benefit(claimant_run *run, person *x, bool on)
     benefit_count(run, x, +1);
 }
 
+/* A person's streams are keyed by their position in the initial stock or
+ * by their candidate number in the inflow, not by their index in the people
+ * array: changing a parameter that adds or removes someone (stock size,
+ * inflow rate) then leaves everyone else's draws unchanged, so results move
+ * smoothly with parameters (calibration relies on this). */
 static uint64_t person_key(const claimant_run *run, const person *x)
 {
-    return claimant_key(run->rep_key, (uint32_t)(x - run->people));
+    uint32_t id = run->stream[x - run->people];
+    if (x->flags & PF_FROM_STOCK)
+        return claimant_key(run->rep_key, id);
+    return claimant_key(sim_rng_child(run->rep_key, UINT64_C(0x1F10E9E0)), id);
 }
 
 /* ---- drawing the next transition ----------------------------------------- */
@@ -489,7 +498,7 @@ static void mental_share_at(const claimant_run *run, double year, double out[N_S
                                  run->p->inflow.share_mental[s]);
 }
 
-static person *new_person(claimant_run *run)
+static person *new_person(claimant_run *run, uint32_t stream)
 {
     if (run->npeople == run->cap) {
         size_t cap = run->cap ? run->cap * 2 : 1024;
@@ -499,12 +508,18 @@ static person *new_person(claimant_run *run)
         if (!pp)
             return NULL;
         run->people = pp;
+        uint32_t *st = realloc(run->stream, cap * sizeof *st);
+        if (!st)
+            return NULL;
+        run->stream = st;
         run->cap = cap;
     }
+    run->stream[run->npeople] = stream;
     return &run->people[run->npeople++];
 }
 
-static void add_person(claimant_run *run, const cohort_params *c, bool from_stock)
+static void add_person(claimant_run *run, const cohort_params *c, bool from_stock,
+                       uint32_t stream)
 {
     double now = sim_engine_now(run->eng);
     double share[N_SEX];
@@ -512,7 +527,7 @@ static void add_person(claimant_run *run, const cohort_params *c, bool from_stoc
         memcpy(share, c->share_mental, sizeof share);
     else
         mental_share_at(run, run->p->start_year + now / DAYS_PER_YEAR, share);
-    person *x = new_person(run);
+    person *x = new_person(run, stream);
     if (!x) {
         run->error = -1;
         return;
@@ -545,11 +560,11 @@ static void arrival(claimant_run *run)
                                           run->inflow_candidates));
     (void)gsl_rng_uniform(run->rng);
     double u = gsl_rng_uniform(run->rng);
-    run->inflow_candidates++;
+    uint32_t candidate = (uint32_t)run->inflow_candidates++;
     double year = run->p->start_year + sim_engine_now(run->eng) / DAYS_PER_YEAR;
     double rate = schedule_linear(&run->p->inflow_per_year, year, 0) * run->p->scale / DAYS_PER_YEAR;
     if (u * run->inflow_max_rate < rate)
-        add_person(run, &run->p->inflow, false);
+        add_person(run, &run->p->inflow, false, candidate);
     schedule_arrival(run);
 }
 
@@ -626,14 +641,15 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
     run->rng = sim_rng_alloc(run->rep_key);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
     run->people = malloc(expect * sizeof *run->people);
+    run->stream = malloc(expect * sizeof *run->stream);
     run->cap = expect;
-    if (!run->rng || !run->eng || !run->people
+    if (!run->rng || !run->eng || !run->people || !run->stream
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
 
     for (size_t i = 0; i < stock && !run->error; i++)
-        add_person(run, &p->stock, true);
+        add_person(run, &p->stock, true, (uint32_t)i);
     snapshot(run); /* month 0, schedules month 1 */
     schedule_arrival(run);
     if (run->error)
@@ -654,6 +670,7 @@ void claimant_run_free(claimant_run *run)
     caseload_clear(&run->cl);
     results_clear(&run->res);
     free(run->people);
+    free(run->stream);
     free(run);
 }
 
@@ -700,7 +717,8 @@ int claimant_run_finish(claimant_run *run, run_results *out)
         return rc;
     run_results *r = &run->res;
     r->events = sim_engine_events_run(run->eng);
-    r->peak_memory = run->cap * sizeof *run->people + sim_engine_memory(run->eng)
+    r->peak_memory = run->cap * (sizeof *run->people + sizeof *run->stream)
+                     + sim_engine_memory(run->eng)
                      + caseload_memory(&run->cl) + sizeof *run;
     /* The outcome table is built in place over the people array (an outcome
      * is smaller than a person, so record i never overwrites record j > i):
@@ -737,6 +755,8 @@ int claimant_run_finish(claimant_run *run, run_results *out)
     person_outcome *shrunk = realloc(outcomes, (n ? n : 1) * sizeof *outcomes);
     r->people = shrunk ? shrunk : outcomes;
     r->npeople = n;
+    free(run->stream);
+    run->stream = NULL;
     run->people = NULL;
     run->npeople = run->cap = 0;
     *out = *r;
