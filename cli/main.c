@@ -16,6 +16,7 @@ static void usage(FILE *f)
             "  run [CONFIG]       run a scenario (default: built-in Belgian scenario), write HDF5\n"
             "  validate FILE      check a config file and exit\n"
             "  bench              national-scale speed and memory benchmark\n"
+            "  calibrate CONFIG   fit free parameters to published targets, write the calibrated config\n"
             "\n"
             "  ipsim COMMAND --help   options of a command\n"
             "  ipsim --version        program version\n"
@@ -45,7 +46,9 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench"))
         return cmd_bench(argc - 1, argv + 1);
-    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench; see ipsim --help)\n",
+    if (!strcmp(cmd, "calibrate"))
+        return cmd_calibrate(argc - 1, argv + 1);
+    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, calibrate; see ipsim --help)\n",
             cmd);
     return EXIT_USAGE;
 }

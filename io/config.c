@@ -342,7 +342,8 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
 {
     static const char *const top_keys[] = {
         "ipsim_config", "description", "run", "population", "transitions", "referral", "work",
-        "mortality", "pension_age", "policies", "sources", "note" };
+        "mortality", "pension_age", "policies", "sources", "note",
+        "calibration", "calibration_report" /* read by ipsim calibrate (io/calib_config.c) */ };
     static const char *const run_keys[] = { "start_year", "years", "scale", "replications",
                                             "seed", "event_log", "source", "note" };
     static const char *const pop_keys[] = { "stock", "inflow", "source", "note" };
@@ -431,6 +432,9 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
     read_policies(ctx, root, mp, base);
     const cJSON *sources = jc_object(ctx, root, "", "sources", false);
     (void)sources; /* free-form references, kept in the resolved config */
+    /* free parameters and the fit report: checked by ipsim calibrate */
+    (void)jc_object(ctx, root, "", "calibration", false);
+    (void)jc_object(ctx, root, "", "calibration_report", false);
 }
 
 /* Merges `over` into `into` (both objects): objects recursively, everything
