@@ -1,9 +1,10 @@
 /* claimant: one synthetic claimant (the agent) and the keyed random draws
  * that give every person the same numbers under every policy.
  *
- * The record is 60 bytes so that a national run stays within about 100
- * bytes per person; times are float days (resolution under two minutes over
- * a 30-year run), which is ample for monthly outputs.
+ * The record is 64 bytes, one cache line (the people array is line-aligned),
+ * so that a national run stays within about 100 bytes per person; times are
+ * float days (resolution under two minutes over a 30-year run), which is
+ * ample for monthly outputs.
  */
 #ifndef IPSIM_CLAIMANT_H
 #define IPSIM_CLAIMANT_H
@@ -17,9 +18,8 @@
  * draw of a purpose is the same whatever else happened (common random
  * numbers). Draws are Exp(1) or U(0,1) from stream (person, purpose, k). */
 typedef enum draw_purpose {
-    DRAW_RECOVERY, DRAW_PART_TIME, DRAW_REFERRAL, DRAW_EXCLUSION, DRAW_TRAINING,
+    DRAW_RECOVERY, DRAW_PART_TIME, DRAW_REFERRAL, DRAW_TRAINING,
     DRAW_DROPOUT, DRAW_RELAPSE, DRAW_JOB_FIND, DRAW_JOB_LOSS, DRAW_PT_TO_FT,
-    DRAW_JOB_TYPE,
     N_DRAW,
     /* one-off draws (no counter) */
     DRAW_ATTRIBUTES = 32, DRAW_DEATH, DRAW_COACH_EFFECT
@@ -44,6 +44,7 @@ typedef struct person {
     float days_employed;  /* closed employment spells, days */
     float next_time;      /* drawn time of the next state transition */
     float arrival_day;    /* day the person entered the simulation */
+    float retire_day;     /* day the person reaches pension age */
     uint32_t pending;     /* engine event id of the person's pending event */
     uint32_t wait_ticket; /* ticket in the regional waiting list */
     uint8_t sex, region, diagnosis, severity, education;
@@ -65,6 +66,18 @@ static inline uint64_t claimant_key(uint64_t rep_key, uint32_t id)
 static inline void claimant_stream(gsl_rng *r, uint64_t pkey, person *p, draw_purpose purpose)
 {
     uint64_t k = p->draws[purpose]++;
+    sim_rng_rekey(r, sim_rng_child(sim_rng_child(pkey, (uint64_t)purpose), k));
+}
+
+/* Positions `r` back on the stream of the person's last draw of `purpose`,
+ * whose first number was the event time; the numbers after it decide what
+ * the event does (screening at referral, type of a job found), so those
+ * choices stay aligned with their event across policies. The caller skips
+ * the first number. */
+static inline void claimant_stream_last(gsl_rng *r, uint64_t pkey, const person *p,
+                                        draw_purpose purpose)
+{
+    uint64_t k = (uint8_t)(p->draws[purpose] - 1);
     sim_rng_rekey(r, sim_rng_child(sim_rng_child(pkey, (uint64_t)purpose), k));
 }
 

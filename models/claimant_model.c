@@ -258,7 +258,7 @@ static void schedule_person(claimant_run *run, person *x)
         return;
     race r = { x->next_time, x->next_kind };
     race_enter(&r, x->death_day, T_DEATH);
-    race_enter(&r, population_retire_day(run->p, x), T_RETIRE);
+    race_enter(&r, x->retire_day, T_RETIRE);
     if ((x->flags & PF_ON_BENEFIT) && !(x->flags & PF_INVALIDITY))
         race_enter(&r, x->onset_day + DAYS_PER_YEAR, T_ANNIVERSARY);
     if (!(r.time <= run->horizon))
@@ -384,7 +384,8 @@ static void exit_to(claimant_run *run, person *x, int state)
 
 static void refer(claimant_run *run, person *x)
 {
-    claimant_stream(run->rng, person_key(run, x), x, DRAW_EXCLUSION);
+    claimant_stream_last(run->rng, person_key(run, x), x, DRAW_REFERRAL);
+    (void)gsl_rng_uniform(run->rng); /* the referral time */
     double u = gsl_rng_uniform(run->rng);
     int sev = x->severity < 3 ? x->severity : SEV_MILD;
     if (u < run->prog->exclusion[sev]) {
@@ -408,7 +409,8 @@ static void refer(claimant_run *run, person *x)
 
 static void find_job(claimant_run *run, person *x)
 {
-    claimant_stream(run->rng, person_key(run, x), x, DRAW_JOB_TYPE);
+    claimant_stream_last(run->rng, person_key(run, x), x, DRAW_JOB_FIND);
+    (void)gsl_rng_uniform(run->rng); /* the job-finding time */
     int state = gsl_rng_uniform(run->rng) < run->p->part_time_share ? ST_EMPLOYED_PT
                                                                      : ST_EMPLOYED_FT;
     x->flags |= PF_PROGRAMME_JOB;
@@ -504,9 +506,11 @@ static person *new_person(claimant_run *run, uint32_t stream)
         size_t cap = run->cap ? run->cap * 2 : 1024;
         if (cap > UINT32_MAX - 1)
             return NULL;
-        person *pp = realloc(run->people, cap * sizeof *pp);
+        person *pp = aligned_alloc(64, cap * sizeof *pp);
         if (!pp)
             return NULL;
+        memcpy(pp, run->people, run->npeople * sizeof *pp);
+        free(run->people);
         run->people = pp;
         uint32_t *st = realloc(run->stream, cap * sizeof *st);
         if (!st)
@@ -640,7 +644,7 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
                                .capacity_hint = stock + 1024 };
     run->rng = sim_rng_alloc(run->rep_key);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
-    run->people = malloc(expect * sizeof *run->people);
+    run->people = aligned_alloc(64, expect * sizeof *run->people);
     run->stream = malloc(expect * sizeof *run->stream);
     run->cap = expect;
     if (!run->rng || !run->eng || !run->people || !run->stream
@@ -724,6 +728,7 @@ int claimant_run_finish(claimant_run *run, run_results *out)
      * is smaller than a person, so record i never overwrites record j > i):
      * the peak memory stays that of the people. The run keeps no people. */
     _Static_assert(sizeof(person_outcome) <= sizeof(person), "outcome must fit in place");
+    _Static_assert(sizeof(person) == 64, "a person is one cache line");
     double end = run->horizon;
     size_t n = run->npeople;
     for (size_t i = 0; i < n; i++) {

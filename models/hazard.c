@@ -61,7 +61,7 @@ double hazard_residual(const hazard *h, double age, double e, double ratio)
     case HAZ_EXPONENTIAL:
         return h->rate > 0 ? target / h->rate : INFINITY;
     case HAZ_WEIBULL: {
-        double ha = pow(age / h->wscale, h->wshape);
+        double ha = age > 0 ? pow(age / h->wscale, h->wshape) : 0.0;
         return h->wscale * pow(ha + target, 1.0 / h->wshape) - age;
     }
     case HAZ_PIECEWISE: {

@@ -2,6 +2,9 @@
  * datasets for the same seed whatever the number of threads, and the
  * atomic write (no temporary file left behind). */
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <time.h>
 #include <math.h>
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
@@ -256,4 +259,43 @@ Test(output, json_summary_on_stdout)
     double hi = cJSON_GetObjectItem(m18, "p97_5")->valuedouble;
     cr_expect(lo <= mean && mean <= hi && mean > 0 && mean < 1, "%g [%g, %g]", mean, lo, hi);
     cJSON_Delete(j);
+}
+
+Test(output, interrupted_run_leaves_no_file)
+{
+    char dir[64], out[256];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(out, sizeof out, "%s/big.h5", dir);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execl(IPSIM_BINARY, "ipsim", "run", "-o", out, "--reps", "40", "--threads", "1", "--quiet",
+              (char *)NULL);
+        _exit(127);
+    }
+    /* wait until the temporary file exists, i.e. the run has started */
+    int started = 0;
+    for (int i = 0; i < 400 && !started; i++) {
+        DIR *dd = opendir(dir);
+        struct dirent *de;
+        while ((de = readdir(dd)))
+            if (strstr(de->d_name, ".tmp-"))
+                started = 1;
+        closedir(dd);
+        nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+    }
+    cr_assert(started, "the run never created its temporary file");
+    kill(pid, SIGINT);
+    int st;
+    waitpid(pid, &st, 0);
+    cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "ipsim did not stop on SIGINT");
+    DIR *dd = opendir(dir);
+    struct dirent *de;
+    while ((de = readdir(dd)))
+        cr_expect(de->d_name[0] == '.', "left behind: %s", de->d_name);
+    closedir(dd);
+    rmdir(dir);
 }
