@@ -13,6 +13,7 @@ int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_project(int argc, char **argv);
 
 /* Parses a whole unsigned integer within [min, max]; prints an error naming
  * `option` and returns false otherwise. */

@@ -23,7 +23,8 @@ static void calibrate_usage(FILE *f)
 {
     fprintf(f,
             "Usage: ipsim calibrate CONFIG --targets FILE -o CALIBRATED.json [--h5 FILE]\n"
-            "                       [--threads T] [--max-evals N] [--evaluate] [--force]\n"
+            "                       [--threads T] [--max-evals N] [--seed S] [--reps N]\n"
+            "                       [--evaluate] [--force]\n"
             "                       [--json] [--quiet]\n"
             "\n"
             "Fits the free parameters listed in CONFIG's \"calibration\" section (JSON paths\n"
@@ -42,6 +43,8 @@ static void calibrate_usage(FILE *f)
             "  --threads T        worker threads (default: all processors); results do not\n"
             "                     depend on T\n"
             "  --max-evals N      stop after N evaluations (default: calibration.max_evaluations)\n"
+            "  --seed S, --reps N override calibration.seed and calibration.replications (for\n"
+            "                     checking a fit with other random numbers: --evaluate --seed 7)\n"
             "  --evaluate         no fit: evaluate the config's own values once and report\n"
             "                     (-o is then optional)\n"
             "  --force            replace existing output files\n"
@@ -203,7 +206,8 @@ static bool output_blocked(const char *path, bool force)
 int cmd_calibrate(int argc, char **argv)
 {
     const char *config = NULL, *targets_path = NULL, *output = NULL, *h5path = NULL;
-    uint64_t threads = (uint64_t)cli_default_threads(), max_evals = 0;
+    uint64_t threads = (uint64_t)cli_default_threads(), max_evals = 0, seed = 0, reps = 0;
+    bool have_seed = false;
     bool force = false, json = false, quiet = false, evaluate_only = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
@@ -226,6 +230,15 @@ int cmd_calibrate(int argc, char **argv)
         } else if (!strcmp(a, "--max-evals")) {
             if (!(v = cli_option_value(argc, argv, &i))
                 || !cli_parse_u64("--max-evals", v, 1, 1000000, &max_evals))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--seed")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+                return EXIT_USAGE;
+            have_seed = true;
+        } else if (!strcmp(a, "--reps")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !cli_parse_u64("--reps", v, 1, 10000, &reps))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--evaluate")) {
             evaluate_only = true;
@@ -282,6 +295,10 @@ int cmd_calibrate(int argc, char **argv)
     }
     if (max_evals)
         spec->max_evaluations = max_evals;
+    if (have_seed)
+        spec->seed = seed;
+    if (reps)
+        spec->replications = reps;
 
     double lower[CALIB_MAX_PARAMS], upper[CALIB_MAX_PARAMS], x0[CALIB_MAX_PARAMS];
     for (size_t i = 0; i < spec->nparams; i++) {

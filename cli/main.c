@@ -17,6 +17,7 @@ static void usage(FILE *f)
             "  validate FILE      check a config file and exit\n"
             "  bench              national-scale speed and memory benchmark\n"
             "  calibrate CONFIG   fit free parameters to published targets, write the calibrated config\n"
+            "  project CONFIG     yearly projections of several scenarios with bands, write HDF5\n"
             "\n"
             "  ipsim COMMAND --help   options of a command\n"
             "  ipsim --version        program version\n"
@@ -48,7 +49,9 @@ int main(int argc, char **argv)
         return cmd_bench(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate"))
         return cmd_calibrate(argc - 1, argv + 1);
-    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, calibrate; see ipsim --help)\n",
+    if (!strcmp(cmd, "project"))
+        return cmd_project(argc - 1, argv + 1);
+    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, calibrate, project; see ipsim --help)\n",
             cmd);
     return EXIT_USAGE;
 }

@@ -21,7 +21,7 @@ enum {
     T_RECOVERY, T_PART_TIME_START, T_REFERRAL, T_TRAINING_END, T_DROPOUT, T_RELAPSE,
     T_JOB_FIND, T_JOB_LOSS, T_PT_TO_FT, T_SEARCH_END, T_SUSTAINED, T_DISCHARGE,
     T_ANNIVERSARY, T_DEATH, T_RETIRE,
-    EV_MONTH, EV_ARRIVAL
+    EV_MONTH, EV_ARRIVAL, EV_CAPACITY
 };
 #define GLOBAL_TARGET UINT32_MAX
 
@@ -181,6 +181,8 @@ static bool referral_eligible(const claimant_run *run, const person *x)
     if (!run->eff.programme || (x->flags & PF_SCREENED_OUT))
         return false;
     if (p->referral_mental_only && x->diagnosis != DIAG_MENTAL)
+        return false;
+    if (run->cl.region[x->region].closed) /* scheduled capacity of 0 coaches */
         return false;
     return claimant_age_years(x, sim_engine_now(run->eng)) < p->referral_max_age;
 }
@@ -384,6 +386,12 @@ static void exit_to(claimant_run *run, person *x, int state)
 
 static void refer(claimant_run *run, person *x)
 {
+    if (run->cl.region[x->region].closed) {
+        /* the programme closed after this referral was drawn */
+        draw_state_risks(run, x);
+        schedule_person(run, x);
+        return;
+    }
     claimant_stream_last(run->rng, person_key(run, x), x, DRAW_REFERRAL);
     (void)gsl_rng_uniform(run->rng); /* the referral time */
     double u = gsl_rng_uniform(run->rng);
@@ -489,6 +497,94 @@ static void person_event(claimant_run *run, uint32_t id, int kind)
     default:
         run->error = -2;
     }
+}
+
+/* ---- scheduled capacity (programme.coaches_by_year) ---------------------- */
+
+/* Real coaches of a step schedule in `year`: none before its first year. */
+static double coaches_in_year(const year_schedule *s, double year)
+{
+    if (s->n == 0 || year < s->year[0])
+        return 0;
+    return schedule_step(s, year, 0);
+}
+
+/* Day of the next schedule point after day `now` (INFINITY if none). */
+static double next_capacity_day(const claimant_run *run, double now)
+{
+    double next = INFINITY;
+    for (int r = 0; r < N_REGION; r++) {
+        const year_schedule *s = &run->prog->coaches_by_year[r];
+        for (size_t i = 0; i < s->n; i++) {
+            double day = (s->year[i] - run->p->start_year) * DAYS_PER_YEAR;
+            if (day > now + 1e-6 && day < next)
+                next = day;
+        }
+    }
+    return next;
+}
+
+/* A region's waiting list closes with its programme: back to incapacity. */
+static void flush_waiting(claimant_run *run, int r)
+{
+    uint32_t id;
+    while (caseload_next(&run->cl, r, waiting_current, run, &id)) {
+        person *x = &run->people[id];
+        enter_state(run, x, (x->flags & PF_INVALIDITY) ? ST_INVALIDITY : ST_PRIMARY);
+    }
+}
+
+/* A region's programme opens: people already in incapacity get the referral
+ * risk added to the race they drew without it (it is memoryless), so their
+ * other draws stay those of the policies without programme. O(people). */
+static void open_region(claimant_run *run, int r)
+{
+    for (size_t i = 0; i < run->npeople; i++) {
+        person *x = &run->people[i];
+        if (x->region != r || (x->state != ST_PRIMARY && x->state != ST_INVALIDITY)
+            || !referral_eligible(run, x))
+            continue;
+        race rc = { x->next_time, x->next_kind };
+        race_hazard(run, &rc, x, person_key(run, x), &run->p->referral, DRAW_REFERRAL, 1,
+                    T_REFERRAL, 0);
+        if (rc.kind == T_REFERRAL) {
+            x->next_time = (float)rc.time;
+            x->next_kind = T_REFERRAL;
+            schedule_person(run, x);
+        }
+    }
+}
+
+/* Sets every region's capacity for the current year: round(coaches x
+ * caseload x scale) places on as many coaches as they need. */
+static void apply_capacity(claimant_run *run)
+{
+    const programme_params *g = run->prog;
+    double now = sim_engine_now(run->eng);
+    double year = run->p->start_year + now / DAYS_PER_YEAR + 1e-9;
+    for (int r = 0; r < N_REGION; r++) {
+        double c = coaches_in_year(&g->coaches_by_year[r], year);
+        double pl = floor(c * g->caseload * run->p->scale + 0.5);
+        int32_t places = pl > 1e9 ? 1000000000 : (int32_t)pl;
+        size_t n = places > 0 ? (size_t)((places + g->caseload - 1) / g->caseload) : 0;
+        region_caseload *rc = &run->cl.region[r];
+        bool was_open = rc->scheduled && !rc->closed;
+        if (caseload_schedule(&run->cl, r, n, places) != 0) {
+            run->error = -1;
+            return;
+        }
+        if (rc->closed) {
+            flush_waiting(run, r);
+        } else {
+            if (!was_open)
+                open_region(run, r);
+            admit_waiting(run, r);
+        }
+    }
+    double next = next_capacity_day(run, now);
+    if (next <= run->horizon
+        && sim_schedule(run->eng, next, GLOBAL_TARGET, EV_CAPACITY) == SIM_NO_EVENT)
+        run->error = -1;
 }
 
 /* ---- arrivals and snapshots --------------------------------------------- */
@@ -600,6 +696,8 @@ static int model_event(void *model, sim_engine *eng, const sim_event *ev)
         snapshot(run);
     else if (ev->kind == EV_ARRIVAL)
         arrival(run);
+    else if (ev->kind == EV_CAPACITY)
+        apply_capacity(run);
     else
         person_event(run, ev->target, ev->kind);
     return run->error;
@@ -636,7 +734,7 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
     size_t expect = stock + (size_t)(run->inflow_max_rate * p->horizon_days * 1.05) + 64;
 
     size_t coaches[N_REGION] = { 0 };
-    for (int g = 0; g < N_REGION && run->eff.programme; g++) {
+    for (int g = 0; g < N_REGION && run->eff.programme && !run->prog->coaches_scheduled; g++) {
         double c = run->prog->coaches[g];
         coaches[g] = c > 0 ? (simulated_count(c, p->scale) > 0 ? simulated_count(c, p->scale) : 1) : 0;
     }
@@ -652,6 +750,8 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
         || results_init(&run->res, run->months) != 0)
         goto fail;
 
+    if (run->eff.programme && run->prog->coaches_scheduled)
+        apply_capacity(run); /* before the stock draws its referral risks */
     for (size_t i = 0; i < stock && !run->error; i++)
         add_person(run, &p->stock, true, (uint32_t)i);
     snapshot(run); /* month 0, schedules month 1 */
@@ -814,7 +914,7 @@ int claimant_run_check(const claimant_run *run, char *msg, size_t len)
                          rc->clients[c], rc->caseload);
                 return -1;
             }
-        if (rc->waiting > 0 && rc->coaches && (size_t)rc->enrolled < rc->coaches * (size_t)rc->caseload) {
+        if (rc->waiting > 0 && rc->coaches && caseload_free_places(&run->cl, g) > 0) {
             snprintf(msg, len, "region %d: %d waiting while %d of %zu places are taken", g,
                      rc->waiting, rc->enrolled, rc->coaches * (size_t)rc->caseload);
             return -1;
