@@ -152,8 +152,9 @@ static void print_table(FILE *f, const calib_spec *s, const calib_targets *t,
     fprintf(f, "\n%zu of %zu targets with a tolerance are within it.\n", pass, checked);
     if (o->mix && o->mix->invalidity > 0) {
         const calib_stock_mix *m = o->mix;
-        fprintf(f, "\nAt the end of the run (1 January %.0f): %.0f in invalidity, %.0f in primary "
-                   "incapacity; invalidity: %.1f%% women, mental share men %.1f%% women %.1f%%,\n"
+        fprintf(f, "\nAt the end of the run (1 January %.0f): %.0f on invalidity benefit, %.0f on "
+                   "primary-incapacity benefit; invalidity: %.1f%% women, mental share men %.1f%% "
+                   "women %.1f%%,\n"
                    "ages 18-29/30-39/40-49/50-64 %.1f/%.1f/%.1f/%.1f%%, mean %.2f years since onset.\n",
                 s->cfg.model.start_year + s->cfg.model.horizon_days / DAYS_PER_YEAR,
                 m->invalidity, m->primary, 100 * m->share_female,

@@ -598,8 +598,9 @@ cJSON *calib_report_json(const calib_spec *s, const calib_targets *t, const cali
             snprintf(at, sizeof at, "1 January %.0f", end);
             cJSON_AddStringToObject(e, "at", at);
             cJSON_AddStringToObject(e, "note",
-                                    "people in state invalidity (and primary incapacity) at the "
-                                    "end of the best evaluation: the composition a scenario "
+                                    "people on invalidity benefit (and on primary-incapacity "
+                                    "benefit) at the end of the best evaluation, in incapacity or "
+                                    "authorised part-time work: the composition a scenario "
                                     "starting then should give its stock");
             cJSON_AddNumberToObject(e, "invalidity", round_to(m->invalidity, 6));
             cJSON_AddNumberToObject(e, "primary_incapacity", round_to(m->primary, 6));

@@ -221,7 +221,7 @@ static void read_programme(jc_ctx *ctx, const cJSON *parent, const char *path,
     static const char *const keys[] = {
         "exclusion", "training_phase", "training_duration", "days_to_first_employer_contact",
         "max_search_months", "follow_along_months", "effects", "fidelity", "coaches",
-        "caseload", "coaches_by_year", "source", "note" };
+        "caseload", "coaches_by_year", "waiting_list", "source", "note" };
     static const char *const effect_keys[] = {
         "job_finding", "relapse", "dropout", "job_loss_while_supported", "job_loss_matching",
         "offer_refusal", "source", "note" };
@@ -266,6 +266,7 @@ static void read_programme(jc_ctx *ctx, const cJSON *parent, const char *path,
     long long caseload = g->caseload;
     if (jc_integer(ctx, o, p, "caseload", 1, 1000, false, &caseload))
         g->caseload = (int)caseload;
+    jc_bool(ctx, o, p, "waiting_list", false, &g->waiting_list);
     const cJSON *cby = jc_object(ctx, o, p, "coaches_by_year", false);
     if (cby) {
         /* each region's schedule; a region left out has no coaches */
@@ -535,6 +536,7 @@ static void programme_defaults(programme_params *g)
     g->fidelity = 100;
     g->fidelity_reference = 115;
     g->caseload = 20;
+    g->waiting_list = true;
 }
 
 static void defaults_before_reading(ipsim_config *cfg)

@@ -156,10 +156,15 @@ int calib_stock_mix_compute(const run_results *r, size_t reps, double scale,
     for (size_t k = 0; k < reps; k++) {
         for (size_t i = 0; i < r[k].npeople; i++) {
             const person_outcome *o = &r[k].people[i];
-            if (o->final_state == ST_PRIMARY)
-                prim++;
-            if (o->final_state != ST_INVALIDITY)
+            /* on benefit: incapacity or authorised part-time work; invalidity
+             * once the incapacity period is a year old */
+            if (o->final_state != ST_PRIMARY && o->final_state != ST_INVALIDITY
+                && o->final_state != ST_EMPLOYED_PT)
                 continue;
+            if (horizon_days - o->onset_day < DAYS_PER_YEAR) {
+                prim++;
+                continue;
+            }
             inv++;
             fem += o->sex == SEX_FEMALE;
             by_sex[o->sex]++;

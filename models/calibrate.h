@@ -74,18 +74,19 @@ double calib_target_loss(const calib_target *t, double sim);
 /* Composition of the benefit population at the end of a run (for carrying a
  * historical fit into a scenario that starts where it ends). */
 typedef struct calib_stock_mix {
-    double invalidity;            /* national people in state invalidity */
-    double primary;               /* national people in primary incapacity */
-    double share_female;          /* of the invalidity state */
-    double mental_share[N_SEX];   /* of the invalidity state, by sex */
+    double invalidity;            /* national people on invalidity benefit (in
+                                   * incapacity or part-time work, onset a year ago) */
+    double primary;               /* national people on primary-incapacity benefit */
+    double share_female;          /* of those on invalidity benefit */
+    double mental_share[N_SEX];   /* of those on invalidity benefit, by sex */
     double severity_shares[3];    /* among mental disorders */
     double age_shares[N_AGE];     /* age at the end of the run */
     double education_shares[N_EDU];
     double mean_years_since_onset;
 } calib_stock_mix;
 
-/* Means over `reps` results (people tables needed). 0 or -1 if there are
- * no people in invalidity. */
+/* Means over `reps` results (people tables needed). 0 or -1 if nobody is
+ * on invalidity benefit. */
 int calib_stock_mix_compute(const run_results *r, size_t reps, double scale,
                             double horizon_days, calib_stock_mix *out);
 

@@ -407,6 +407,12 @@ static void refer(claimant_run *run, person *x)
         start_programme(run, x, coach);
         return;
     }
+    if (!run->prog->waiting_list) {
+        /* no place and no list: the referral lapses */
+        draw_state_risks(run, x);
+        schedule_person(run, x);
+        return;
+    }
     x->wait_ticket = caseload_enqueue(&run->cl, x->region, (uint32_t)(x - run->people));
     if (x->wait_ticket == 0) {
         run->error = -1;
@@ -509,6 +515,8 @@ static double coaches_in_year(const year_schedule *s, double year)
     return schedule_step(s, year, 0);
 }
 
+#define CAPACITY_DELAY 1e-6 /* days */
+
 /* Day of the next schedule point after day `now` (INFINITY if none). */
 static double next_capacity_day(const claimant_run *run, double now)
 {
@@ -517,7 +525,7 @@ static double next_capacity_day(const claimant_run *run, double now)
         const year_schedule *s = &run->prog->coaches_by_year[r];
         for (size_t i = 0; i < s->n; i++) {
             double day = (s->year[i] - run->p->start_year) * DAYS_PER_YEAR;
-            if (day > now + 1e-6 && day < next)
+            if (day > now + 10 * CAPACITY_DELAY && day < next)
                 next = day;
         }
     }
@@ -581,7 +589,9 @@ static void apply_capacity(claimant_run *run)
             admit_waiting(run, r);
         }
     }
-    double next = next_capacity_day(run, now);
+    /* a change takes effect just after the 1 January snapshot, so the
+     * snapshot (31 December) shows the year that ends */
+    double next = next_capacity_day(run, now) + CAPACITY_DELAY;
     if (next <= run->horizon
         && sim_schedule(run->eng, next, GLOBAL_TARGET, EV_CAPACITY) == SIM_NO_EVENT)
         run->error = -1;

@@ -110,6 +110,7 @@ typedef struct programme_params {
      * round(coaches * caseload * scale), 0 = closed (no referrals) */
     bool coaches_scheduled;
     year_schedule coaches_by_year[N_REGION];
+    bool waiting_list;          /* no free place: wait (true) or stay in incapacity (false) */
 } programme_params;
 
 enum { POLICY_STATUS_QUO, POLICY_TTP, POLICY_IPS, N_POLICY_KIND };

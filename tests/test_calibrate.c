@@ -321,7 +321,8 @@ Test(calibrate_errors, lower_above_upper)
 
 Test(calibrate_errors, start_value_outside_bounds)
 {
-    bad_input c = { "{\"calibration\": {\"parameters\": [\n"
+    bad_input c = { "{\"population\": {\"stock\": {\"people\": 390765}},\n"
+                    " \"calibration\": {\"parameters\": [\n"
                     "   {\"path\": \"population.stock.people\", \"lower\": 1000, \"upper\": 2000}]}}\n",
                     NULL, { "calibration.parameters[0].path", "390765", "strictly inside 1000..2000" } };
     check_bad(&c);
