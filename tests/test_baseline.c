@@ -124,3 +124,47 @@ Test(baseline, default_2017_and_projection_carry_the_fitted_values)
     config_clear(&def);
     config_clear(&proj);
 }
+
+/* calib_build_fn over a fixed parameter set (x is ignored). */
+static int fixed_params(const double *x, model_params *out, char *err, size_t errlen, void *arg)
+{
+    (void)x;
+    (void)err;
+    (void)errlen;
+    *out = *(const model_params *)arg;
+    return 0;
+}
+
+static double stock_at(const model_params *p, int year, uint64_t seed)
+{
+    calib_target t = { .quantity = CQ_INVALIDITY_STOCK, .year = year, .sex = CALIB_ALL,
+                       .diagnosis = CALIB_ALL, .value = 1, .weight = 1 };
+    double lo = 0, hi = 1, x = 0.5, loss;
+    calib_problem pb = { .nparams = 1, .lower = &lo, .upper = &hi, .targets = &t,
+                         .ntargets = 1, .build = fixed_params, .build_arg = (void *)p,
+                         .seed = seed, .reps = 8, .threads = 2 };
+    calib_fit_row row;
+    char err[256];
+    cr_assert_eq(calib_evaluate(&pb, &x, &row, NULL, &loss, err, sizeof err), 0, "%s", err);
+    return row.mean;
+}
+
+Test(baseline, default_2017_continues_the_calibrated_history, .timeout = 120)
+{
+    ipsim_config base, def;
+    cr_assert_eq(config_load(BASELINE, &base, stderr), CONFIG_OK);
+    cr_assert_eq(config_load(NULL, &def, stderr), CONFIG_OK);
+    /* the fit continued two more years (pension age 65 in both) */
+    base.model.horizon_days = 25 * DAYS_PER_YEAR;
+    base.model.scale = 0.05;
+    def.model.horizon_days = 2 * DAYS_PER_YEAR;
+    def.model.scale = 0.05;
+    def.model.pension_age = base.model.pension_age;
+    for (int year = 2017; year <= 2018; year++) {
+        double b = stock_at(&base.model, year, 1995), d = stock_at(&def.model, year, 3);
+        cr_expect(fabs(d / b - 1) < 0.02, "31 Dec %d: default %.0f, calibrated run %.0f", year,
+                  d, b);
+    }
+    config_clear(&base);
+    config_clear(&def);
+}
