@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#ifdef IPSIM_HAVE_VIZ
+#include "viz/viz.h"
+#endif
 
 static void usage(FILE *f)
 {
@@ -16,6 +19,7 @@ static void usage(FILE *f)
             "  run [CONFIG]       run a scenario (default: built-in Belgian scenario), write HDF5\n"
             "  validate FILE      check a config file and exit\n"
             "  bench              national-scale speed and memory benchmark\n"
+            "  viz [CONFIG]       live two-panel demo, IPS vs train-then-place (SDL2)\n"
             "  calibrate CONFIG   fit free parameters to published targets, write the calibrated config\n"
             "  project CONFIG     yearly projections of several scenarios with bands, write HDF5\n"
             "\n"
@@ -51,7 +55,15 @@ int main(int argc, char **argv)
         return cmd_calibrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "project"))
         return cmd_project(argc - 1, argv + 1);
-    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, calibrate, project; see ipsim --help)\n",
+    if (!strcmp(cmd, "viz")) {
+#ifdef IPSIM_HAVE_VIZ
+        return viz_main(argc - 1, argv + 1);
+#else
+        fprintf(stderr, "ipsim was built without SDL2; install libsdl2-dev libsdl2-ttf-dev and rebuild\n");
+        return EXIT_FAIL;
+#endif
+    }
+    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, viz, calibrate, project; see ipsim --help)\n",
             cmd);
     return EXIT_USAGE;
 }

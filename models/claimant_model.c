@@ -36,7 +36,7 @@ struct claimant_run {
     caseload cl;
 
     person *people;
-    uint32_t *stream;            /* per person: stock position or inflow candidate number */
+    uint64_t *stream;            /* per person: key of their streams (see person_key) */
     size_t npeople, cap;
 
     double horizon;
@@ -123,13 +123,18 @@ static void set_benefit(claimant_run *run, person *x, bool on)
  * by their candidate number in the inflow, not by their index in the people
  * array: changing a parameter that adds or removes someone (stock size,
  * inflow rate) then leaves everyone else's draws unchanged, so results move
- * smoothly with parameters (calibration relies on this). */
-static uint64_t person_key(const claimant_run *run, const person *x)
+ * smoothly with parameters (calibration relies on this). The key is stored
+ * when the person is created. */
+static uint64_t stream_key(const claimant_run *run, bool from_stock, uint32_t id)
 {
-    uint32_t id = run->stream[x - run->people];
-    if (x->flags & PF_FROM_STOCK)
+    if (from_stock)
         return claimant_key(run->rep_key, id);
     return claimant_key(sim_rng_child(run->rep_key, UINT64_C(0x1F10E9E0)), id);
+}
+
+static uint64_t person_key(const claimant_run *run, const person *x)
+{
+    return run->stream[x - run->people];
 }
 
 /* ---- drawing the next transition ----------------------------------------- */
@@ -606,7 +611,7 @@ static void mental_share_at(const claimant_run *run, double year, double out[N_S
                                  run->p->inflow.share_mental[s]);
 }
 
-static person *new_person(claimant_run *run, uint32_t stream)
+static person *new_person(claimant_run *run, uint64_t key)
 {
     if (run->npeople == run->cap) {
         size_t cap = run->cap ? run->cap * 2 : 1024;
@@ -618,13 +623,13 @@ static person *new_person(claimant_run *run, uint32_t stream)
         memcpy(pp, run->people, run->npeople * sizeof *pp);
         free(run->people);
         run->people = pp;
-        uint32_t *st = realloc(run->stream, cap * sizeof *st);
+        uint64_t *st = realloc(run->stream, cap * sizeof *st);
         if (!st)
             return NULL;
         run->stream = st;
         run->cap = cap;
     }
-    run->stream[run->npeople] = stream;
+    run->stream[run->npeople] = key;
     return &run->people[run->npeople++];
 }
 
@@ -637,7 +642,7 @@ static void add_person(claimant_run *run, const cohort_params *c, bool from_stoc
         memcpy(share, c->share_mental, sizeof share);
     else
         mental_share_at(run, run->p->start_year + now / DAYS_PER_YEAR, share);
-    person *x = new_person(run, stream);
+    person *x = new_person(run, stream_key(run, from_stock, stream));
     if (!x) {
         run->error = -1;
         return;

@@ -40,7 +40,8 @@ double claimant_run_now(const claimant_run *run);
 double claimant_run_horizon(const claimant_run *run);
 uint64_t claimant_run_events(const claimant_run *run);
 
-/* Read-only view of the people (for the viewer and for tests). */
+/* Read-only view of the people (for the viewer and for tests). Arrivals may
+ * move the array: fetch the pointer again after every step or run_until. */
 size_t claimant_run_people(const claimant_run *run, const person **people);
 /* Current number of people in each state (all regions and sexes). */
 void claimant_run_state_totals(const claimant_run *run, int64_t out[N_STATE]);
