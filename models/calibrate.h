@@ -128,7 +128,9 @@ typedef struct calib_minimizer calib_minimizer;
 calib_minimizer *calib_minimizer_alloc(const calib_problem *pb);
 void calib_minimizer_free(calib_minimizer *m); /* NULL is a no-op */
 void calib_minimizer_set_progress(calib_minimizer *m, calib_progress_fn fn, void *arg);
-/* Stop after this many evaluations (0 = no limit). Checked by calib_minimizer_test. */
+/* Stop after this many evaluations (0 = no limit). Checked by
+ * calib_minimizer_test between simplex steps, so the last step (up to n + 2
+ * evaluations) may pass it. */
 void calib_minimizer_set_max_evaluations(calib_minimizer *m, size_t n);
 
 /* Starts the simplex at x0 (each strictly inside its bounds) with initial
