@@ -20,6 +20,8 @@ static void usage(FILE *f)
             "  validate FILE      check a config file and exit\n"
             "  bench              national-scale speed and memory benchmark\n"
             "  viz [CONFIG]       live two-panel demo, IPS vs train-then-place (SDL2)\n"
+            "  calibrate CONFIG   fit free parameters to published targets, write the calibrated config\n"
+            "  project CONFIG     yearly projections of several scenarios with bands, write HDF5\n"
             "\n"
             "  ipsim COMMAND --help   options of a command\n"
             "  ipsim --version        program version\n"
@@ -49,6 +51,10 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench"))
         return cmd_bench(argc - 1, argv + 1);
+    if (!strcmp(cmd, "calibrate"))
+        return cmd_calibrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "project"))
+        return cmd_project(argc - 1, argv + 1);
     if (!strcmp(cmd, "viz")) {
 #ifdef IPSIM_HAVE_VIZ
         return viz_main(argc - 1, argv + 1);
@@ -57,7 +63,7 @@ int main(int argc, char **argv)
         return EXIT_FAIL;
 #endif
     }
-    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, viz; see ipsim --help)\n",
+    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, viz, calibrate, project; see ipsim --help)\n",
             cmd);
     return EXIT_USAGE;
 }
