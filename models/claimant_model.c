@@ -176,7 +176,7 @@ static void race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey,
     ratio *= hazard_ratio(h, x->sex, hazard_age_band(claimant_age_years(x, now)), x->region,
                           x->severity, x->education);
     claimant_stream(run->rng, pkey, x, purpose);
-    double e = sim_rng_exp1(run->rng);
+    double e = gsl_ran_exponential(run->rng, 1.0);
     race_enter(r, now + wait + hazard_residual(h, age, e, ratio), kind);
 }
 
@@ -663,7 +663,7 @@ static void schedule_arrival(claimant_run *run)
         return;
     sim_rng_rekey(run->rng, sim_rng_child(sim_rng_child(run->rep_key, UINT64_C(0x1F10E)),
                                           run->inflow_candidates));
-    double t = sim_engine_now(run->eng) + sim_rng_exp1(run->rng) / run->inflow_max_rate;
+    double t = sim_engine_now(run->eng) + gsl_ran_exponential(run->rng, 1.0 / run->inflow_max_rate);
     if (t <= run->horizon && sim_schedule(run->eng, t, GLOBAL_TARGET, EV_ARRIVAL) == SIM_NO_EVENT)
         run->error = -1;
 }

@@ -73,7 +73,7 @@ void population_draw(person *p, const model_params *mp, const cohort_params *c,
     }
     p->retire_day = (float)population_retire_day(mp, p);
     claimant_stream_once(rng, pkey, DRAW_DEATH);
-    p->death_day = (float)population_death_day(mp, p, now, sim_rng_exp1(rng));
+    p->death_day = (float)population_death_day(mp, p, now, gsl_ran_exponential(rng, 1.0));
 }
 
 double population_death_day(const model_params *mp, const person *p, double now, double e)

@@ -10,7 +10,6 @@
 #ifndef IPSIM_SIM_RNG_H
 #define IPSIM_SIM_RNG_H
 
-#include <math.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
@@ -30,14 +29,6 @@ static inline uint64_t sim_rng_mix(uint64_t z)
 static inline uint64_t sim_rng_child(uint64_t parent, uint64_t label)
 {
     return sim_rng_mix(parent ^ sim_rng_mix(label + UINT64_C(0x9E3779B97F4A7C15)));
-}
-
-/* A standard exponential draw, -log(U) with U uniform on (0, 1): the same
- * distribution as gsl_ran_exponential(r, 1), which computes -log1p(-U), but
- * log is cheaper than log1p on this hot path. */
-static inline double sim_rng_exp1(gsl_rng *r)
-{
-    return -log(gsl_rng_uniform_pos(r));
 }
 
 /* Key of replication `rep` under `master_seed`. */
