@@ -12,6 +12,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_project(int argc, char **argv);
 int cmd_trial(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 

@@ -20,6 +20,8 @@ static void usage(FILE *f)
             "  validate FILE      check a config file and exit\n"
             "  bench              national-scale speed and memory benchmark\n"
             "  viz [CONFIG]       live two-panel demo, IPS vs train-then-place (SDL2)\n"
+            "  calibrate CONFIG   fit free parameters to published targets, write the calibrated config\n"
+            "  project CONFIG     yearly projections of several scenarios with bands, write HDF5\n"
             "  trial [CONFIG]     simulate one randomised trial of IPS vs train-then-place\n"
             "  power [CONFIG]     simulation-based power of a trial design over n and effect\n"
             "\n"
@@ -51,6 +53,10 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench"))
         return cmd_bench(argc - 1, argv + 1);
+    if (!strcmp(cmd, "calibrate"))
+        return cmd_calibrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "project"))
+        return cmd_project(argc - 1, argv + 1);
     if (!strcmp(cmd, "viz")) {
 #ifdef IPSIM_HAVE_VIZ
         return viz_main(argc - 1, argv + 1);
@@ -63,7 +69,7 @@ int main(int argc, char **argv)
         return cmd_trial(argc - 1, argv + 1);
     if (!strcmp(cmd, "power"))
         return cmd_power(argc - 1, argv + 1);
-    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, viz, trial, power; see ipsim --help)\n",
+    fprintf(stderr, "ipsim: unknown command '%s' (commands: run, validate, bench, viz, calibrate, project, trial, power; see ipsim --help)\n",
             cmd);
     return EXIT_USAGE;
 }

@@ -222,7 +222,7 @@ static void read_programme(jc_ctx *ctx, const cJSON *parent, const char *path,
     static const char *const keys[] = {
         "exclusion", "training_phase", "training_duration", "days_to_first_employer_contact",
         "max_search_months", "follow_along_months", "effects", "fidelity", "coaches",
-        "caseload", "source", "note" };
+        "caseload", "coaches_by_year", "waiting_list", "source", "note" };
     static const char *const effect_keys[] = {
         "job_finding", "relapse", "dropout", "job_loss_while_supported", "job_loss_matching",
         "offer_refusal", "source", "note" };
@@ -267,6 +267,18 @@ static void read_programme(jc_ctx *ctx, const cJSON *parent, const char *path,
     long long caseload = g->caseload;
     if (jc_integer(ctx, o, p, "caseload", 1, 1000, false, &caseload))
         g->caseload = (int)caseload;
+    jc_bool(ctx, o, p, "waiting_list", false, &g->waiting_list);
+    const cJSON *cby = jc_object(ctx, o, p, "coaches_by_year", false);
+    if (cby) {
+        /* each region's schedule; a region left out has no coaches */
+        jc_join(q, sizeof q, p, "coaches_by_year");
+        jc_check_keys(ctx, cby, q, region_names, N_REGION);
+        g->coaches_scheduled = true;
+        for (int r = 0; r < N_REGION; r++) {
+            g->coaches_by_year[r].n = 0;
+            read_schedule(ctx, cby, q, region_names[r], 0, 1e6, &g->coaches_by_year[r]);
+        }
+    }
 }
 
 static void programme_defaults(programme_params *g);
@@ -343,7 +355,10 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
 {
     static const char *const top_keys[] = {
         "ipsim_config", "description", "run", "population", "transitions", "referral", "work",
-        "mortality", "pension_age", "policies", "trial", "sources", "note" };
+        "mortality", "pension_age", "policies", "sources", "note",
+        "calibration", "calibration_report", /* read by ipsim calibrate (io/calib_config.c) */
+        "projection", /* read by ipsim project (io/proj_config.c) */
+        "trial" /* read here (io/config_trial.c) for ipsim trial and ipsim power */ };
     static const char *const run_keys[] = { "start_year", "years", "scale", "replications",
                                             "seed", "event_log", "source", "note" };
     static const char *const pop_keys[] = { "stock", "inflow", "source", "note" };
@@ -433,6 +448,10 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
     config_trial_read(ctx, root, mp, &cfg->trial);
     const cJSON *sources = jc_object(ctx, root, "", "sources", false);
     (void)sources; /* free-form references, kept in the resolved config */
+    /* free parameters and the fit report: checked by ipsim calibrate */
+    (void)jc_object(ctx, root, "", "calibration", false);
+    (void)jc_object(ctx, root, "", "calibration_report", false);
+    (void)jc_object(ctx, root, "", "projection", false);
 }
 
 /* Merges `over` into `into` (both objects): objects recursively, everything
@@ -520,6 +539,7 @@ static void programme_defaults(programme_params *g)
     g->fidelity = 100;
     g->fidelity_reference = 115;
     g->caseload = 20;
+    g->waiting_list = true;
 }
 
 static void defaults_before_reading(ipsim_config *cfg)

@@ -12,6 +12,8 @@ int caseload_init(caseload *c, const size_t coaches[N_REGION], int per_coach)
         rc->coaches = coaches[r];
         rc->caseload = per_coach;
         rc->next_ticket = 1;
+        rc->active = rc->coaches;
+        rc->places = INT32_MAX;
         if (rc->coaches) {
             rc->clients = calloc(rc->coaches, sizeof *rc->clients);
             if (!rc->clients) {
@@ -32,15 +34,51 @@ void caseload_clear(caseload *c)
     memset(c, 0, sizeof *c);
 }
 
+int caseload_schedule(caseload *c, int r, size_t coaches, int32_t places)
+{
+    region_caseload *rc = &c->region[r];
+    if (coaches > rc->coaches) {
+        int32_t *cl = realloc(rc->clients, coaches * sizeof *cl);
+        if (!cl)
+            return -1;
+        memset(cl + rc->coaches, 0, (coaches - rc->coaches) * sizeof *cl);
+        rc->clients = cl;
+        rc->coaches = coaches;
+    }
+    rc->scheduled = true;
+    rc->active = coaches;
+    rc->places = places;
+    rc->closed = places <= 0 || coaches == 0;
+    return 0;
+}
+
+int32_t caseload_free_places(const caseload *c, int r)
+{
+    const region_caseload *rc = &c->region[r];
+    if (rc->closed)
+        return 0;
+    if (rc->coaches == 0)
+        return INT32_MAX;
+    int32_t room = rc->places - rc->enrolled, coach_room = 0;
+    for (size_t i = 0; i < rc->active; i++)
+        if (rc->clients[i] < rc->caseload)
+            coach_room += rc->caseload - rc->clients[i];
+    if (coach_room < room)
+        room = coach_room;
+    return room > 0 ? room : 0;
+}
+
 uint16_t caseload_take(caseload *c, int r)
 {
     region_caseload *rc = &c->region[r];
+    if (rc->closed || rc->enrolled >= rc->places)
+        return CASELOAD_NO_COACH;
     if (rc->coaches == 0) {
         rc->enrolled++;
         return 0;
     }
     size_t best = 0;
-    for (size_t i = 1; i < rc->coaches; i++)
+    for (size_t i = 1; i < rc->active; i++)
         if (rc->clients[i] < rc->clients[best])
             best = i;
     if (rc->clients[best] >= rc->caseload)

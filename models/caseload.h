@@ -22,9 +22,16 @@ typedef struct wait_entry {
 } wait_entry;
 
 typedef struct region_caseload {
-    size_t coaches;      /* 0 = unlimited capacity */
+    size_t coaches;      /* 0 = unlimited capacity (unless scheduled) */
     int32_t caseload;
     int32_t *clients;    /* per coach */
+    /* capacity set by a by-year coach schedule (caseload_schedule): new
+     * clients go to the first `active` coaches while fewer than `places`
+     * clients are enrolled; `closed` takes no one. Unscheduled regions have
+     * active == coaches and places == INT32_MAX. */
+    size_t active;
+    int32_t places;
+    bool scheduled, closed;
     int32_t enrolled;    /* all clients in the region */
     wait_entry *ring;
     size_t head, len, cap;
@@ -40,6 +47,15 @@ typedef struct caseload {
  * no limit). 0, or -1 on allocation failure. */
 int caseload_init(caseload *c, const size_t coaches[N_REGION], int per_coach);
 void caseload_clear(caseload *c);
+
+/* Sets a scheduled capacity for region r: `places` clients at most (0 =
+ * closed) spread over `coaches` coaches of the region's caseload. Growing
+ * adds empty coaches; shrinking stops new clients until enough have left
+ * (nobody is removed). 0, or -1 on allocation failure. */
+int caseload_schedule(caseload *c, int r, size_t coaches, int32_t places);
+
+/* Clients region r could still take now (INT32_MAX when unlimited). */
+int32_t caseload_free_places(const caseload *c, int r);
 
 /* Takes a slot in region r if one is free: returns the coach index (or 0 when
  * capacity is unlimited), or CASELOAD_NO_COACH if all are full. */

@@ -21,7 +21,7 @@ enum {
     T_RECOVERY, T_PART_TIME_START, T_REFERRAL, T_TRAINING_END, T_DROPOUT, T_RELAPSE,
     T_JOB_FIND, T_JOB_LOSS, T_PT_TO_FT, T_SEARCH_END, T_SUSTAINED, T_DISCHARGE,
     T_ANNIVERSARY, T_DEATH, T_RETIRE,
-    EV_MONTH, EV_ARRIVAL, EV_COHORT_ENTRY
+    EV_MONTH, EV_ARRIVAL, EV_CAPACITY, EV_COHORT_ENTRY
 };
 #define GLOBAL_TARGET UINT32_MAX
 
@@ -36,6 +36,7 @@ struct claimant_run {
     caseload cl;
 
     person *people;
+    uint64_t *stream;            /* per person: key of their streams (see person_key) */
     size_t npeople, cap;
 
     double horizon;
@@ -124,11 +125,22 @@ static void set_benefit(claimant_run *run, person *x, bool on)
     benefit_count(run, x, +1);
 }
 
+/* A person's streams are keyed by their position in the initial stock or
+ * by their candidate number in the inflow, not by their index in the people
+ * array: changing a parameter that adds or removes someone (stock size,
+ * inflow rate) then leaves everyone else's draws unchanged, so results move
+ * smoothly with parameters (calibration relies on this). The key is stored
+ * when the person is created. */
+static uint64_t stream_key(const claimant_run *run, bool from_stock, uint32_t id)
+{
+    if (from_stock)
+        return claimant_key(run->rep_key, id);
+    return claimant_key(sim_rng_child(run->rep_key, UINT64_C(0x1F10E9E0)), id);
+}
+
 static uint64_t person_key(const claimant_run *run, const person *x)
 {
-    if (run->cohort)
-        return run->cohort->keys[x - run->people];
-    return claimant_key(run->rep_key, (uint32_t)(x - run->people));
+    return run->stream[x - run->people];
 }
 
 /* ---- drawing the next transition ----------------------------------------- */
@@ -180,6 +192,8 @@ static bool referral_eligible(const claimant_run *run, const person *x)
     if (!run->eff.programme || (x->flags & PF_SCREENED_OUT))
         return false;
     if (p->referral_mental_only && x->diagnosis != DIAG_MENTAL)
+        return false;
+    if (run->cl.region[x->region].closed) /* scheduled capacity of 0 coaches */
         return false;
     return claimant_age_years(x, sim_engine_now(run->eng)) < p->referral_max_age;
 }
@@ -389,6 +403,12 @@ static void exit_to(claimant_run *run, person *x, int state)
 
 static void refer(claimant_run *run, person *x)
 {
+    if (run->cl.region[x->region].closed) {
+        /* the programme closed after this referral was drawn */
+        draw_state_risks(run, x);
+        schedule_person(run, x);
+        return;
+    }
     claimant_stream_last(run->rng, person_key(run, x), x, DRAW_REFERRAL);
     (void)gsl_rng_uniform(run->rng); /* the referral time */
     double u = gsl_rng_uniform(run->rng);
@@ -402,6 +422,12 @@ static void refer(claimant_run *run, person *x)
     uint16_t coach = caseload_take(&run->cl, x->region);
     if (coach != CASELOAD_NO_COACH) {
         start_programme(run, x, coach);
+        return;
+    }
+    if (!run->prog->waiting_list) {
+        /* no place and no list: the referral lapses */
+        draw_state_risks(run, x);
+        schedule_person(run, x);
         return;
     }
     x->wait_ticket = caseload_enqueue(&run->cl, x->region, (uint32_t)(x - run->people));
@@ -496,6 +522,98 @@ static void person_event(claimant_run *run, uint32_t id, int kind)
     }
 }
 
+/* ---- scheduled capacity (programme.coaches_by_year) ---------------------- */
+
+/* Real coaches of a step schedule in `year`: none before its first year. */
+static double coaches_in_year(const year_schedule *s, double year)
+{
+    if (s->n == 0 || year < s->year[0])
+        return 0;
+    return schedule_step(s, year, 0);
+}
+
+#define CAPACITY_DELAY 1e-6 /* days */
+
+/* Day of the next schedule point after day `now` (INFINITY if none). */
+static double next_capacity_day(const claimant_run *run, double now)
+{
+    double next = INFINITY;
+    for (int r = 0; r < N_REGION; r++) {
+        const year_schedule *s = &run->prog->coaches_by_year[r];
+        for (size_t i = 0; i < s->n; i++) {
+            double day = (s->year[i] - run->p->start_year) * DAYS_PER_YEAR;
+            if (day > now + 10 * CAPACITY_DELAY && day < next)
+                next = day;
+        }
+    }
+    return next;
+}
+
+/* A region's waiting list closes with its programme: back to incapacity. */
+static void flush_waiting(claimant_run *run, int r)
+{
+    uint32_t id;
+    while (caseload_next(&run->cl, r, waiting_current, run, &id)) {
+        person *x = &run->people[id];
+        enter_state(run, x, (x->flags & PF_INVALIDITY) ? ST_INVALIDITY : ST_PRIMARY);
+    }
+}
+
+/* A region's programme opens: people already in incapacity get the referral
+ * risk added to the race they drew without it (it is memoryless), so their
+ * other draws stay those of the policies without programme. O(people). */
+static void open_region(claimant_run *run, int r)
+{
+    for (size_t i = 0; i < run->npeople; i++) {
+        person *x = &run->people[i];
+        if (x->region != r || (x->state != ST_PRIMARY && x->state != ST_INVALIDITY)
+            || !referral_eligible(run, x))
+            continue;
+        race rc = { x->next_time, x->next_kind };
+        race_hazard(run, &rc, x, person_key(run, x), &run->p->referral, DRAW_REFERRAL, 1,
+                    T_REFERRAL, 0);
+        if (rc.kind == T_REFERRAL) {
+            x->next_time = (float)rc.time;
+            x->next_kind = T_REFERRAL;
+            schedule_person(run, x);
+        }
+    }
+}
+
+/* Sets every region's capacity for the current year: round(coaches x
+ * caseload x scale) places on as many coaches as they need. */
+static void apply_capacity(claimant_run *run)
+{
+    const programme_params *g = run->prog;
+    double now = sim_engine_now(run->eng);
+    double year = run->p->start_year + now / DAYS_PER_YEAR + 1e-9;
+    for (int r = 0; r < N_REGION; r++) {
+        double c = coaches_in_year(&g->coaches_by_year[r], year);
+        double pl = floor(c * g->caseload * run->p->scale + 0.5);
+        int32_t places = pl > 1e9 ? 1000000000 : (int32_t)pl;
+        size_t n = places > 0 ? (size_t)((places + g->caseload - 1) / g->caseload) : 0;
+        region_caseload *rc = &run->cl.region[r];
+        bool was_open = rc->scheduled && !rc->closed;
+        if (caseload_schedule(&run->cl, r, n, places) != 0) {
+            run->error = -1;
+            return;
+        }
+        if (rc->closed) {
+            flush_waiting(run, r);
+        } else {
+            if (!was_open)
+                open_region(run, r);
+            admit_waiting(run, r);
+        }
+    }
+    /* a change takes effect just after the 1 January snapshot, so the
+     * snapshot (31 December) shows the year that ends */
+    double next = next_capacity_day(run, now) + CAPACITY_DELAY;
+    if (next <= run->horizon
+        && sim_schedule(run->eng, next, GLOBAL_TARGET, EV_CAPACITY) == SIM_NO_EVENT)
+        run->error = -1;
+}
+
 /* ---- arrivals and snapshots --------------------------------------------- */
 
 static void mental_share_at(const claimant_run *run, double year, double out[N_SEX])
@@ -505,7 +623,7 @@ static void mental_share_at(const claimant_run *run, double year, double out[N_S
                                  run->p->inflow.share_mental[s]);
 }
 
-static person *new_person(claimant_run *run)
+static person *new_person(claimant_run *run, uint64_t key)
 {
     if (run->npeople == run->cap) {
         size_t cap = run->cap ? run->cap * 2 : 1024;
@@ -517,12 +635,18 @@ static person *new_person(claimant_run *run)
         memcpy(pp, run->people, run->npeople * sizeof *pp);
         free(run->people);
         run->people = pp;
+        uint64_t *st = realloc(run->stream, cap * sizeof *st);
+        if (!st)
+            return NULL;
+        run->stream = st;
         run->cap = cap;
     }
+    run->stream[run->npeople] = key;
     return &run->people[run->npeople++];
 }
 
-static void add_person(claimant_run *run, const cohort_params *c, bool from_stock)
+static void add_person(claimant_run *run, const cohort_params *c, bool from_stock,
+                       uint32_t stream)
 {
     double now = sim_engine_now(run->eng);
     double share[N_SEX];
@@ -530,7 +654,7 @@ static void add_person(claimant_run *run, const cohort_params *c, bool from_stoc
         memcpy(share, c->share_mental, sizeof share);
     else
         mental_share_at(run, run->p->start_year + now / DAYS_PER_YEAR, share);
-    person *x = new_person(run);
+    person *x = new_person(run, stream_key(run, from_stock, stream));
     if (!x) {
         run->error = -1;
         return;
@@ -563,11 +687,11 @@ static void arrival(claimant_run *run)
                                           run->inflow_candidates));
     (void)gsl_rng_uniform(run->rng);
     double u = gsl_rng_uniform(run->rng);
-    run->inflow_candidates++;
+    uint32_t candidate = (uint32_t)run->inflow_candidates++;
     double year = run->p->start_year + sim_engine_now(run->eng) / DAYS_PER_YEAR;
     double rate = schedule_linear(&run->p->inflow_per_year, year, 0) * run->p->scale / DAYS_PER_YEAR;
     if (u * run->inflow_max_rate < rate)
-        add_person(run, &run->p->inflow, false);
+        add_person(run, &run->p->inflow, false, candidate);
     schedule_arrival(run);
 }
 
@@ -575,7 +699,7 @@ static void arrival(claimant_run *run)
 static void cohort_entry(claimant_run *run)
 {
     const claimant_cohort *c = run->cohort;
-    person *x = new_person(run);
+    person *x = new_person(run, c->keys[run->cohort_next]);
     if (!x) {
         run->error = -1;
         return;
@@ -631,6 +755,8 @@ static int model_event(void *model, sim_engine *eng, const sim_event *ev)
         snapshot(run);
     else if (ev->kind == EV_ARRIVAL)
         arrival(run);
+    else if (ev->kind == EV_CAPACITY)
+        apply_capacity(run);
     else if (ev->kind == EV_COHORT_ENTRY)
         cohort_entry(run);
     else
@@ -669,7 +795,7 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
     size_t expect = stock + (size_t)(run->inflow_max_rate * p->horizon_days * 1.05) + 64;
 
     size_t coaches[N_REGION] = { 0 };
-    for (int g = 0; g < N_REGION && run->eff.programme; g++) {
+    for (int g = 0; g < N_REGION && run->eff.programme && !run->prog->coaches_scheduled; g++) {
         double c = run->prog->coaches[g];
         coaches[g] = c > 0 ? (simulated_count(c, p->scale) > 0 ? simulated_count(c, p->scale) : 1) : 0;
     }
@@ -678,14 +804,17 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
     run->rng = sim_rng_alloc(run->rep_key);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
     run->people = aligned_alloc(64, expect * sizeof *run->people);
+    run->stream = malloc(expect * sizeof *run->stream);
     run->cap = expect;
-    if (!run->rng || !run->eng || !run->people
+    if (!run->rng || !run->eng || !run->people || !run->stream
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
 
+    if (run->eff.programme && run->prog->coaches_scheduled)
+        apply_capacity(run); /* before the stock draws its referral risks */
     for (size_t i = 0; i < stock && !run->error; i++)
-        add_person(run, &p->stock, true);
+        add_person(run, &p->stock, true, (uint32_t)i);
     snapshot(run); /* month 0, schedules month 1 */
     schedule_arrival(run);
     if (run->error)
@@ -713,7 +842,7 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
     run->horizon = c->horizon;
     run->months = (size_t)(c->horizon / DAYS_PER_MONTH + 1e-9);
     size_t coaches[N_REGION] = { 0 };
-    for (int g = 0; g < N_REGION && run->eff.programme; g++) {
+    for (int g = 0; g < N_REGION && run->eff.programme && !run->prog->coaches_scheduled; g++) {
         double k = run->prog->coaches[g];
         coaches[g] = k > 0 ? (simulated_count(k, p->scale) > 0 ? simulated_count(k, p->scale) : 1) : 0;
     }
@@ -723,11 +852,14 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
     run->rng = sim_rng_alloc(0);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
     run->people = aligned_alloc(64, (c->n ? c->n : 1) * sizeof *run->people);
+    run->stream = malloc((c->n ? c->n : 1) * sizeof *run->stream);
     run->cap = c->n ? c->n : 1;
-    if (!run->rng || !run->eng || !run->people
+    if (!run->rng || !run->eng || !run->people || !run->stream
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
+    if (run->eff.programme && run->prog->coaches_scheduled)
+        apply_capacity(run);
     if (c->monthly_snapshots)
         snapshot(run); /* month 0, schedules month 1 */
     if (c->n && sim_schedule(run->eng, c->people[0].arrival_day, GLOBAL_TARGET, EV_COHORT_ENTRY)
@@ -751,6 +883,7 @@ void claimant_run_free(claimant_run *run)
     caseload_clear(&run->cl);
     results_clear(&run->res);
     free(run->people);
+    free(run->stream);
     free(run);
 }
 
@@ -797,7 +930,8 @@ int claimant_run_finish(claimant_run *run, run_results *out)
         return rc;
     run_results *r = &run->res;
     r->events = sim_engine_events_run(run->eng);
-    r->peak_memory = run->cap * sizeof *run->people + sim_engine_memory(run->eng)
+    r->peak_memory = run->cap * (sizeof *run->people + sizeof *run->stream)
+                     + sim_engine_memory(run->eng)
                      + caseload_memory(&run->cl) + sizeof *run;
     /* The outcome table is built in place over the people array (an outcome
      * is smaller than a person, so record i never overwrites record j > i):
@@ -835,6 +969,8 @@ int claimant_run_finish(claimant_run *run, run_results *out)
     person_outcome *shrunk = realloc(outcomes, (n ? n : 1) * sizeof *outcomes);
     r->people = shrunk ? shrunk : outcomes;
     r->npeople = n;
+    free(run->stream);
+    run->stream = NULL;
     run->people = NULL;
     run->npeople = run->cap = 0;
     *out = *r;
@@ -887,7 +1023,7 @@ int claimant_run_check(const claimant_run *run, char *msg, size_t len)
                          rc->clients[c], rc->caseload);
                 return -1;
             }
-        if (rc->waiting > 0 && rc->coaches && (size_t)rc->enrolled < rc->coaches * (size_t)rc->caseload) {
+        if (rc->waiting > 0 && rc->coaches && caseload_free_places(&run->cl, g) > 0) {
             snprintf(msg, len, "region %d: %d waiting while %d of %zu places are taken", g,
                      rc->waiting, rc->enrolled, rc->coaches * (size_t)rc->caseload);
             return -1;

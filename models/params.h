@@ -105,6 +105,12 @@ typedef struct programme_params {
     double fidelity_reference;  /* score at which the ratios above hold as given */
     double coaches[N_REGION];   /* real coaches; simulated = max(1, round(coaches*scale)); 0 = no limit */
     int caseload;               /* clients per coach */
+    /* by-year coach schedule (replaces `coaches` when set): real coaches from
+     * each 1 January on (step), none before the first year; simulated places
+     * round(coaches * caseload * scale), 0 = closed (no referrals) */
+    bool coaches_scheduled;
+    year_schedule coaches_by_year[N_REGION];
+    bool waiting_list;          /* no free place: wait (true) or stay in incapacity (false) */
 } programme_params;
 
 enum { POLICY_STATUS_QUO, POLICY_TTP, POLICY_IPS, N_POLICY_KIND };

@@ -186,6 +186,9 @@ int trial_design_init(trial_design *d, const model_params *mp, const trial_param
         pol[RECEIVED_IPS] = i;
         pol[RECEIVED_IPS].prog.caseload = tp->ips_caseload;
         pol[RECEIVED_CONTROL].prog.caseload = tp->control_caseload;
+        /* the trial's own capacity replaces the policies' (fixed or by year) */
+        pol[RECEIVED_IPS].prog.coaches_scheduled = false;
+        pol[RECEIVED_CONTROL].prog.coaches_scheduled = false;
         for (int g = 0; g < N_REGION; g++) {
             pol[RECEIVED_IPS].prog.coaches[g] = tp->ips_coaches[g];
             pol[RECEIVED_CONTROL].prog.coaches[g] = tp->control_coaches[g];

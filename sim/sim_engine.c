@@ -59,10 +59,12 @@ int sim_engine_step(sim_engine *eng)
 
 int sim_engine_run_until(sim_engine *eng, double t)
 {
-    while (sim_queue_peek_time(eng->queue) <= t) {
+    while (sim_queue_peek_time(eng->queue) <= t) { /* +INFINITY when empty */
         int rc = sim_engine_step(eng);
         if (rc < 0)
             return rc;
+        if (rc == 0) /* nothing left: t is +INFINITY */
+            break;
     }
     if (t > eng->now && isfinite(t))
         eng->now = t;

@@ -110,8 +110,10 @@ Test(trial_cli, unreachable_icc)
 
 Test(trial_cli, inclusion_that_excludes_everyone)
 {
-    bad_case c = { "{\"trial\": {\"coach_icc\": 0, \"inclusion\": {\"benefit\": "
-                   "[\"primary_incapacity\"]}}}", NULL,
+    /* everyone in the stock is 50 or older; the trial wants people under 40 */
+    bad_case c = { "{\"population\": {\"stock\": {\"age_shares\": {\"18-29\": 0, \"30-39\": 0,"
+                   " \"40-49\": 0, \"50-64\": 1}}}, \"trial\": {\"coach_icc\": 0,"
+                   " \"inclusion\": {\"max_age\": 40}}}", NULL,
                    { "trial.inclusion", "were not eligible", NULL } };
     check_bad_both(&c);
 }

@@ -1,0 +1,320 @@
+/* cmd_project: `ipsim project`: runs every scenario (policy) of a config
+ * over replications with common random numbers, reduces each run to yearly
+ * national indicators, prints a compact year-by-scenario table (or JSON)
+ * and writes one HDF5 file atomically. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "cli/cli.h"
+#include "cli/report.h"
+#include "io/h5out.h"
+#include "io/h5proj.h"
+#include "io/proj_config.h"
+#include "models/projection.h"
+
+static void project_usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: ipsim project CONFIG -o FILE [--reps N] [--seed S] [--threads T]\n"
+            "                     [--force] [--json] [--quiet]\n"
+            "\n"
+            "Runs every scenario (policy) of CONFIG for N replications with common random\n"
+            "numbers and reports, for each calendar year of its \"projection\" section, the\n"
+            "stock of invalids, their mental-disorder share, people working (part-time on\n"
+            "benefit, full-time off benefit), benefit expenditure, programme places and\n"
+            "people in each state, each with a 90%% band across replications, and the\n"
+            "differences between scenarios (taken within each replication, with their own\n"
+            "band). See docs/projections.md.\n"
+            "\n"
+            "  -o, --output FILE  HDF5 output; never overwritten without --force\n"
+            "  --reps N           replications (default: projection.replications)\n"
+            "  --seed S           master seed (default: run.seed)\n"
+            "  --threads T        worker threads (default: all processors); results do not\n"
+            "                     depend on T\n"
+            "  --force            replace an existing output file\n"
+            "  --json             print every figure as JSON on stdout instead of tables\n"
+            "  --quiet            no progress bar\n");
+}
+
+static void on_progress(const proj_progress *pr, void *arg)
+{
+    cli_progress_update(arg, atomic_load(&pr->runs_done), pr->runs_total, 0);
+}
+
+/* Cell text of a band: people in thousands, shares in %, EUR in millions. */
+static void cell(char *buf, size_t len, int ind, const double b[3], bool diff)
+{
+    const char *sign = diff ? "+" : "";
+    if (!isfinite(b[0])) {
+        snprintf(buf, len, "n/a");
+    } else if (ind == PI_MENTAL_SHARE) {
+        if (diff)
+            snprintf(buf, len, "%+.2f pt [%+.2f, %+.2f]", 100 * b[0], 100 * b[1], 100 * b[2]);
+        else
+            snprintf(buf, len, "%.1f%% [%.1f, %.1f]", 100 * b[0], 100 * b[1], 100 * b[2]);
+    } else if (ind == PI_EXPENDITURE) {
+        if (diff)
+            snprintf(buf, len, "%+.1f [%+.1f, %+.1f]", b[0] / 1e6, b[1] / 1e6, b[2] / 1e6);
+        else
+            snprintf(buf, len, "%.0f [%.0f, %.0f]", b[0] / 1e6, b[1] / 1e6, b[2] / 1e6);
+    } else if (diff) {
+        (void)sign;
+        snprintf(buf, len, "%+.2f [%+.2f, %+.2f]", b[0] / 1e3, b[1] / 1e3, b[2] / 1e3);
+    } else {
+        snprintf(buf, len, "%.1f [%.1f, %.1f]", b[0] / 1e3, b[1] / 1e3, b[2] / 1e3);
+    }
+}
+
+static const int table_indicators[] = { PI_INVALIDITY_STOCK, PI_MENTAL_SHARE, PI_WORKING,
+                                        PI_EXPENDITURE, PI_PROGRAMME_ENROLLED };
+
+static const char *table_title(int ind)
+{
+    switch (ind) {
+    case PI_INVALIDITY_STOCK: return "Invalids at 31 December (thousands)";
+    case PI_MENTAL_SHARE: return "Mental-disorder share of the invalids at 31 December";
+    case PI_WORKING: return "Working at 31 December: part-time on benefit + full-time off benefit (thousands)";
+    case PI_EXPENDITURE: return "Incapacity and invalidity benefit paid in the year (EUR million)";
+    case PI_PROGRAMME_ENROLLED: return "Programme clients at 31 December (thousands)";
+    default: return projection_indicator_name(ind);
+    }
+}
+
+#define COLW 26
+
+static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, double wall,
+                        int threads)
+{
+    const model_params *mp = &pc->cfg.model;
+    fprintf(f, "ipsim %s project: %s\n", IPSIM_VERSION, pc->cfg.source);
+    if (pc->cfg.description[0])
+        fprintf(f, "%s\n", pc->cfg.description);
+    fprintf(f, "%zu scenarios x %zu replications from 1 January %.0f, scale %g, seed %llu; "
+               "%.1f s on %d threads\n",
+            r->npolicies, r->reps, mp->start_year, mp->scale, (unsigned long long)pc->cfg.seed,
+            wall, threads);
+    fprintf(f, "Benefit per person-month: invalidity %.0f EUR, primary incapacity %.0f EUR "
+               "(capped wage %.0f EUR); part-time workers keep %.0f%%.\n",
+            pc->benefits.monthly_invalidity, pc->benefits.monthly_primary,
+            pc->benefits.mean_capped_wage, 100 * pc->benefits.part_time_ratio);
+    fprintf(f, "Each cell: mean [5%%, 95%% of replications]. Differences are taken within each "
+               "replication (common random numbers).\n");
+    char buf[96];
+    for (size_t t = 0; t < sizeof table_indicators / sizeof table_indicators[0]; t++) {
+        int ind = table_indicators[t];
+        fprintf(f, "\n%s\n%-6s", table_title(ind), "year");
+        for (size_t p = 0; p < r->npolicies; p++)
+            fprintf(f, "  %-*s", COLW, mp->policy[p].name);
+        fprintf(f, "\n");
+        for (size_t y = 0; y < r->nyears; y++) {
+            fprintf(f, "%-6d", r->first_year + (int)y);
+            for (size_t p = 0; p < r->npolicies; p++) {
+                double b[3];
+                if (projection_band(r, p, -1, y, ind, b) != 0)
+                    return -1;
+                cell(buf, sizeof buf, ind, b, false);
+                fprintf(f, "  %-*s", COLW, buf);
+            }
+            fprintf(f, "\n");
+        }
+        if (pc->ndiffs == 0)
+            continue;
+        fprintf(f, "  difference%-*s", 0, "");
+        for (size_t d = 0; d < pc->ndiffs; d++) {
+            char name[80];
+            snprintf(name, sizeof name, "%s - %s", mp->policy[pc->diff_a[d]].name,
+                     mp->policy[pc->diff_b[d]].name);
+            fprintf(f, "%s%-*s", d ? "  " : "\n      ", COLW + 2, name);
+        }
+        fprintf(f, "\n");
+        for (size_t y = 0; y < r->nyears; y++) {
+            fprintf(f, "%-6d", r->first_year + (int)y);
+            for (size_t d = 0; d < pc->ndiffs; d++) {
+                double b[3];
+                if (projection_band(r, pc->diff_a[d], (long)pc->diff_b[d], y, ind, b) != 0)
+                    return -1;
+                cell(buf, sizeof buf, ind, b, true);
+                fprintf(f, "  %-*s", COLW + 2, buf);
+            }
+            fprintf(f, "\n");
+        }
+    }
+    return 0;
+}
+
+static cJSON *band_json(const double b[3])
+{
+    cJSON *o = cJSON_CreateObject();
+    const char *k[3] = { "mean", "p5", "p95" };
+    for (int i = 0; o && i < 3; i++)
+        cJSON_AddItemToObject(o, k[i], isfinite(b[i]) ? cJSON_CreateNumber(b[i])
+                                                      : cJSON_CreateNull());
+    return o;
+}
+
+static cJSON *block_json(const proj_result *r, size_t a, long b)
+{
+    cJSON *years = cJSON_CreateArray();
+    for (size_t y = 0; years && y < r->nyears; y++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "year", r->first_year + (double)y);
+        for (int i = 0; i < N_PI; i++) {
+            double v[3];
+            projection_band(r, a, b, y, i, v);
+            cJSON_AddItemToObject(e, projection_indicator_name(i), band_json(v));
+        }
+        cJSON_AddItemToArray(years, e);
+    }
+    return years;
+}
+
+static cJSON *result_json(const proj_config *pc, const proj_result *r)
+{
+    const model_params *mp = &pc->cfg.model;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "config", pc->cfg.source);
+    cJSON_AddNumberToObject(o, "replications", (double)r->reps);
+    cJSON_AddNumberToObject(o, "scale", mp->scale);
+    cJSON_AddStringToObject(o, "band", "mean, 5% and 95% quantiles across replications");
+    cJSON_AddNumberToObject(o, "monthly_invalidity_benefit_eur", pc->benefits.monthly_invalidity);
+    cJSON_AddNumberToObject(o, "monthly_primary_benefit_eur", pc->benefits.monthly_primary);
+    cJSON *sc = cJSON_AddObjectToObject(o, "scenarios");
+    for (size_t p = 0; sc && p < r->npolicies; p++)
+        cJSON_AddItemToObject(sc, mp->policy[p].name, block_json(r, p, -1));
+    cJSON *df = cJSON_AddObjectToObject(o, "differences");
+    for (size_t d = 0; df && d < pc->ndiffs; d++) {
+        char name[80];
+        snprintf(name, sizeof name, "%s_minus_%s", mp->policy[pc->diff_a[d]].name,
+                 mp->policy[pc->diff_b[d]].name);
+        cJSON_AddItemToObject(df, name, block_json(r, pc->diff_a[d], (long)pc->diff_b[d]));
+    }
+    return o;
+}
+
+int cmd_project(int argc, char **argv)
+{
+    const char *config = NULL, *output = NULL;
+    uint64_t reps = 0, seed = 0, threads = (uint64_t)cli_default_threads();
+    bool have_seed = false, force = false, json = false, quiet = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            project_usage(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!(output = cli_option_value(argc, argv, &i)))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--reps")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !cli_parse_u64("--reps", v, 1, 100000, &reps))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--seed")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+                return EXIT_USAGE;
+            have_seed = true;
+        } else if (!strcmp(a, "--threads")) {
+            if (!(v = cli_option_value(argc, argv, &i))
+                || !cli_parse_u64("--threads", v, 1, 1024, &threads))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--force")) {
+            force = true;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
+        } else if (!strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "ipsim project: unknown option '%s' (see ipsim project --help)\n", a);
+            return EXIT_USAGE;
+        } else if (!config) {
+            config = a;
+        } else {
+            fprintf(stderr, "ipsim project: only one CONFIG may be given ('%s' and '%s')\n",
+                    config, a);
+            return EXIT_USAGE;
+        }
+    }
+    if (!config || !output) {
+        fprintf(stderr, "ipsim project: needs CONFIG and -o FILE (see ipsim project --help)\n");
+        return EXIT_USAGE;
+    }
+    proj_config *pc = calloc(1, sizeof *pc);
+    if (!pc) {
+        fprintf(stderr, "ipsim project: out of memory\n");
+        return EXIT_FAIL;
+    }
+    int rc = proj_config_load(config, pc, stderr);
+    if (rc != PROJ_OK) {
+        free(pc);
+        if (rc == PROJ_NOMEM)
+            fprintf(stderr, "ipsim project: out of memory reading the config\n");
+        return rc == PROJ_NOMEM ? EXIT_FAIL : EXIT_USAGE;
+    }
+    if (reps)
+        pc->replications = reps;
+    if (have_seed)
+        pc->cfg.seed = seed;
+    char err[4600];
+    h5out_target target;
+    if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
+        fprintf(stderr, "ipsim project: %s\n", err);
+        proj_config_clear(pc);
+        free(pc);
+        return EXIT_USAGE;
+    }
+    cli_guard_tmp(target.tmp_path);
+    int status = EXIT_FAIL;
+    proj_result res;
+    proj_spec spec = { .p = &pc->cfg.model, .seed = pc->cfg.seed, .reps = pc->replications,
+                       .threads = (int)threads, .first_year = pc->first_year,
+                       .last_year = pc->last_year, .benefits = pc->benefits };
+    cli_progress bar;
+    cli_progress_start(&bar, "ipsim project", quiet);
+    double t0 = cli_now();
+    rc = projection_run(&spec, &res, bar.enabled ? on_progress : NULL, &bar);
+    double wall = cli_now() - t0;
+    cli_progress_end(&bar);
+    if (rc != 0) {
+        fprintf(stderr, "ipsim project: a simulation run failed (out of memory?)\n");
+        goto done;
+    }
+    if (h5proj_write(&target, pc, &res, pc->cfg.seed, wall, (int)threads, err, sizeof err) != 0
+        || h5out_commit(&target, err, sizeof err) != 0) {
+        fprintf(stderr, "ipsim project: %s\n", err);
+        projection_clear(&res);
+        goto done;
+    }
+    cli_unguard_tmp();
+    if (json) {
+        cJSON *o = result_json(pc, &res);
+        if (!o) {
+            fprintf(stderr, "ipsim project: out of memory\n");
+            projection_clear(&res);
+            goto done_committed;
+        }
+        report_print_json(stdout, o);
+    } else if (print_tables(stdout, pc, &res, wall, (int)threads) != 0) {
+        fprintf(stderr, "ipsim project: out of memory\n");
+        projection_clear(&res);
+        goto done_committed;
+    } else {
+        printf("\noutput: %s\n", output);
+    }
+    projection_clear(&res);
+    status = EXIT_OK;
+done_committed:
+    proj_config_clear(pc);
+    free(pc);
+    return status;
+done:
+    h5out_abort(&target);
+    cli_unguard_tmp();
+    proj_config_clear(pc);
+    free(pc);
+    return status;
+}

@@ -1,0 +1,30 @@
+/* h5util: small HDF5 helpers shared by the calibration and projection
+ * writers (string and number attributes, label lists, compressed arrays,
+ * JSON text datasets). Every helper returns 0 or -1 (or a negative hid_t);
+ * none prints. Files are created with object time tracking off, so equal
+ * inputs give byte-identical datasets.
+ */
+#ifndef IPSIM_H5UTIL_H
+#define IPSIM_H5UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <hdf5.h>
+
+/* Creates (truncates) `path` with the root attributes program, version and
+ * created (UTC, ISO 8601). Negative on failure; caller closes with H5Fclose. */
+hid_t h5u_file_create(const char *path);
+hid_t h5u_group(hid_t loc, const char *name);
+int h5u_attr_string(hid_t loc, const char *name, const char *value);
+int h5u_attr_double(hid_t loc, const char *name, double value);
+int h5u_attr_u64(hid_t loc, const char *name, uint64_t value);
+/* Attribute holding a list of n strings (dimension labels). */
+int h5u_attr_labels(hid_t loc, const char *name, const char *const *labels, size_t n);
+/* Chunked, deflate-compressed double dataset of `rank` dims (rank <= 8), with
+ * an optional "units" attribute. */
+int h5u_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                      const double *data, const char *units);
+/* Scalar UTF-8 string dataset (JSON text) with a "format" attribute. */
+int h5u_write_text(hid_t loc, const char *name, const char *text, const char *format);
+
+#endif

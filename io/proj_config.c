@@ -1,0 +1,152 @@
+/* proj_config: reading the "projection" section; see proj_config.h. */
+#include "io/proj_config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "io/json_check.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define PATH_LEN 256
+
+static const char *const household_names[3] = { "dependants", "living_alone", "cohabiting" };
+
+static long policy_named(const model_params *mp, const char *name)
+{
+    for (size_t i = 0; i < mp->npolicies; i++)
+        if (!strcmp(mp->policy[i].name, name))
+            return (long)i;
+    return -1;
+}
+
+static void read_differences(jc_ctx *ctx, const cJSON *o, proj_config *pc)
+{
+    static const char *const keys[] = { "scenario", "minus", "source", "note" };
+    const model_params *mp = &pc->cfg.model;
+    const cJSON *a = jc_array(ctx, o, "projection", "differences", false);
+    if (!a) {
+        /* every scenario minus the first */
+        for (size_t i = 1; i < mp->npolicies && pc->ndiffs < PROJ_MAX_DIFFS; i++) {
+            pc->diff_a[pc->ndiffs] = i;
+            pc->diff_b[pc->ndiffs++] = 0;
+        }
+        return;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(a);
+    if (n > PROJ_MAX_DIFFS) {
+        jc_error(ctx, "projection.differences", "at most %d differences, found %zu",
+                 PROJ_MAX_DIFFS, n);
+        return;
+    }
+    size_t i = 0;
+    for (const cJSON *e = a->child; e; e = e->next, i++) {
+        char p[PATH_LEN], q[PATH_LEN];
+        snprintf(p, sizeof p, "projection.differences[%zu]", i);
+        if (!cJSON_IsObject(e)) {
+            jc_error(ctx, p, "expected an object {\"scenario\": NAME, \"minus\": NAME}");
+            continue;
+        }
+        jc_check_keys(ctx, e, p, keys, ARRAY_LEN(keys));
+        const char *sa = NULL, *sb = NULL;
+        bool ha = jc_string(ctx, e, p, "scenario", true, &sa);
+        bool hb = jc_string(ctx, e, p, "minus", true, &sb);
+        long ia = ha ? policy_named(mp, sa) : -1, ib = hb ? policy_named(mp, sb) : -1;
+        if (ha && ia < 0)
+            jc_error(ctx, jc_join(q, sizeof q, p, "scenario"),
+                     "'%s' is not the name of a policy of this config", sa);
+        if (hb && ib < 0)
+            jc_error(ctx, jc_join(q, sizeof q, p, "minus"),
+                     "'%s' is not the name of a policy of this config", sb);
+        if (ia >= 0 && ib >= 0 && ia == ib)
+            jc_error(ctx, p, "a scenario minus itself is always 0");
+        if (ia >= 0 && ib >= 0) {
+            pc->diff_a[pc->ndiffs] = (size_t)ia;
+            pc->diff_b[pc->ndiffs++] = (size_t)ib;
+        }
+    }
+}
+
+static void read_benefits(jc_ctx *ctx, const cJSON *o, proj_wages *w)
+{
+    static const char *const keys[] = { "replacement_rates", "household_shares", "primary_rate",
+                                        "wage", "part_time_benefit_ratio", "source", "note" };
+    static const char *const wage_keys[] = { "median_monthly_eur", "sigma_log",
+                                             "cap_monthly_eur", "source", "note" };
+    const char *path = "projection.benefits";
+    const cJSON *b = jc_object(ctx, o, "projection", "benefits", true);
+    if (!b)
+        return;
+    jc_check_keys(ctx, b, path, keys, ARRAY_LEN(keys));
+    const cJSON *rr = jc_object(ctx, b, path, "replacement_rates", true);
+    if (rr) {
+        static const char *const rk[] = { "dependants", "living_alone", "cohabiting", "source",
+                                          "note" };
+        jc_check_keys(ctx, rr, "projection.benefits.replacement_rates", rk, ARRAY_LEN(rk));
+        for (int h = 0; h < 3; h++)
+            jc_probability(ctx, rr, "projection.benefits.replacement_rates", household_names[h],
+                           true, &w->invalidity_rate[h]);
+    }
+    jc_shares(ctx, b, path, "household_shares", household_names, 3, true, w->household_share);
+    jc_probability(ctx, b, path, "primary_rate", true, &w->primary_rate);
+    jc_probability(ctx, b, path, "part_time_benefit_ratio", true, &w->part_time_ratio);
+    const cJSON *wg = jc_object(ctx, b, path, "wage", true);
+    if (wg) {
+        const char *wp = "projection.benefits.wage";
+        jc_check_keys(ctx, wg, wp, wage_keys, ARRAY_LEN(wage_keys));
+        jc_number(ctx, wg, wp, "median_monthly_eur", 1, 1e6, true, &w->median_monthly);
+        jc_number(ctx, wg, wp, "sigma_log", 0, 5, true, &w->sigma_log);
+        jc_number(ctx, wg, wp, "cap_monthly_eur", 1, 1e6, true, &w->cap_monthly);
+    }
+}
+
+int proj_config_load(const char *path, proj_config *pc, FILE *err)
+{
+    static const char *const keys[] = { "first_year", "last_year", "replications", "differences",
+                                        "benefits", "source", "note" };
+    memset(pc, 0, sizeof *pc);
+    int rc = config_load(path, &pc->cfg, err);
+    if (rc != CONFIG_OK)
+        return rc == CONFIG_NOMEM ? PROJ_NOMEM : PROJ_INVALID;
+    jc_ctx *ctx = jc_parse_file(path);
+    if (!ctx) {
+        config_clear(&pc->cfg);
+        return PROJ_NOMEM;
+    }
+    const cJSON *root = jc_root(ctx);
+    const cJSON *o = root ? jc_object(ctx, root, "", "projection", true) : NULL;
+    if (o) {
+        jc_check_keys(ctx, o, "projection", keys, ARRAY_LEN(keys));
+        long long fy = 0, ly = 0, reps = (long long)pc->cfg.replications;
+        jc_integer(ctx, o, "projection", "first_year", 1900, 2200, true, &fy);
+        jc_integer(ctx, o, "projection", "last_year", 1900, 2200, true, &ly);
+        if (jc_integer(ctx, o, "projection", "replications", 1, 100000, false, &reps))
+            pc->cfg.replications = (size_t)reps;
+        pc->replications = pc->cfg.replications;
+        pc->first_year = (int)fy;
+        pc->last_year = (int)ly;
+        if (fy && ly && !projection_covers(&pc->cfg.model, (int)fy, (int)ly))
+            jc_error(ctx, "projection.last_year",
+                     "years %lld..%lld need the run to cover 1 January %lld to 31 December "
+                     "%lld (run: 1 January %.0f plus %.4g years)",
+                     fy, ly, fy, ly, pc->cfg.model.start_year,
+                     pc->cfg.model.horizon_days / DAYS_PER_YEAR);
+        read_differences(ctx, o, pc);
+        read_benefits(ctx, o, &pc->wages);
+    }
+    rc = PROJ_OK;
+    if (jc_error_count(ctx) > 0) {
+        for (size_t i = 0; i < jc_error_count(ctx); i++)
+            fprintf(err, "%s\n", jc_error_message(ctx, i));
+        rc = PROJ_INVALID;
+        config_clear(&pc->cfg);
+    } else {
+        projection_benefits(&pc->wages, &pc->benefits);
+    }
+    jc_free(ctx);
+    return rc;
+}
+
+void proj_config_clear(proj_config *pc)
+{
+    config_clear(&pc->cfg);
+}

@@ -1,0 +1,34 @@
+/* proj_config: the "projection" section of a config, read by ipsim project:
+ * the calendar years to report, replications, which scenario differences to
+ * form, and the benefit amounts (replacement rates, household shares and a
+ * wage distribution). Problems are reported as FILE:LINE:COL: json.path:
+ * message. docs/projections.md describes the section.
+ */
+#ifndef IPSIM_PROJ_CONFIG_H
+#define IPSIM_PROJ_CONFIG_H
+
+#include <stdio.h>
+#include "io/config.h"
+#include "models/projection.h"
+
+#define PROJ_MAX_DIFFS 16
+
+enum { PROJ_OK = 0, PROJ_INVALID = 2, PROJ_NOMEM = -1 };
+
+typedef struct proj_config {
+    ipsim_config cfg;              /* the whole config (scenarios = policies) */
+    int first_year, last_year;
+    size_t replications;
+    size_t ndiffs;
+    size_t diff_a[PROJ_MAX_DIFFS], diff_b[PROJ_MAX_DIFFS]; /* policy indices: a - b */
+    proj_wages wages;
+    proj_benefits benefits;        /* computed from wages */
+} proj_config;
+
+/* Loads the config at `path` (its "projection" section is required).
+ * Every problem is printed to err. PROJ_OK, PROJ_INVALID or PROJ_NOMEM; on
+ * success free with proj_config_clear. */
+int proj_config_load(const char *path, proj_config *pc, FILE *err);
+void proj_config_clear(proj_config *pc);
+
+#endif

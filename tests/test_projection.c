@@ -1,0 +1,205 @@
+/* Projections: benefit amounts against numerical integration, the by-year
+ * coach schedule (closed before it opens, capacity, closing), common random
+ * numbers between scenarios, thread independence, and the projection
+ * config's errors through the CLI. */
+#include <math.h>
+#include <criterion/criterion.h>
+#include <gsl/gsl_integration.h>
+
+#include "io/proj_config.h"
+#include "models/claimant_model.h"
+#include "models/projection.h"
+#include "tests/test_util.h"
+
+/* ---- benefits --------------------------------------------------------------- */
+
+typedef struct lognorm { double mu, s, cap; } lognorm;
+
+static double capped_density(double w, void *arg)
+{
+    const lognorm *l = arg;
+    double z = (log(w) - l->mu) / l->s;
+    double pdf = exp(-z * z / 2) / (w * l->s * sqrt(2 * M_PI));
+    return (w < l->cap ? w : l->cap) * pdf;
+}
+
+Test(projection, mean_capped_benefit_matches_numerical_integration)
+{
+    proj_wages w = { .median_monthly = 2137.5, .sigma_log = 0.47, .cap_monthly = 3950,
+                     .household_share = { 0.35, 0.30, 0.35 },
+                     .invalidity_rate = { 0.65, 0.55, 0.40 }, .primary_rate = 0.6,
+                     .part_time_ratio = 0.5 };
+    proj_benefits b;
+    projection_benefits(&w, &b);
+    lognorm l = { log(w.median_monthly), w.sigma_log, w.cap_monthly };
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+    gsl_function f = { capped_density, &l };
+    double ref, abserr;
+    gsl_integration_qagiu(&f, 1e-9, 1e-10, 1e-10, 1000, ws, &ref, &abserr);
+    gsl_integration_workspace_free(ws);
+    cr_expect_float_eq(b.mean_capped_wage, ref, 1e-6 * ref, "%g vs %g", b.mean_capped_wage, ref);
+    cr_expect_float_eq(b.monthly_invalidity, (0.35 * 0.65 + 0.30 * 0.55 + 0.35 * 0.40) * ref,
+                       1e-6 * ref);
+    cr_expect_float_eq(b.monthly_primary, 0.6 * ref, 1e-6 * ref);
+    cr_expect_lt(b.mean_capped_wage, w.cap_monthly);
+}
+
+/* ---- the coach schedule -------------------------------------------------------- */
+
+/* IPS in Flanders only from 2019, 3 coaches until 2021, closed from 2021 */
+static const char *scheduled =
+    "{\"run\": {\"start_year\": 2017, \"years\": 6, \"scale\": 0.01, \"seed\": 5},"
+    " \"transitions\": {\"referral\": {\"rate_per_year\": 0.3}},"
+    " \"policies\": [{\"name\": \"sq\", \"type\": \"status_quo\"},"
+    "   {\"name\": \"ips\", \"type\": \"ips\", \"programme\": {\"caseload\": 20,"
+    "     \"coaches_by_year\": {\"flanders\": [[2019, 300], [2021, 0]]}}}]}";
+
+Test(projection, schedule_is_closed_before_opening_and_keeps_capacity)
+{
+    ipsim_config cfg;
+    cr_assert_eq(tu_config(scheduled, &cfg), CONFIG_OK);
+    cr_assert(cfg.model.policy[1].prog.coaches_scheduled);
+    run_results r[2];
+    for (size_t pol = 0; pol < 2; pol++) {
+        claimant_run *run = claimant_run_alloc(&cfg.model, pol, cfg.seed, 0);
+        cr_assert_not_null(run);
+        size_t months = (size_t)(cfg.model.horizon_days / DAYS_PER_MONTH + 1e-9);
+        for (size_t m = 1; m <= months; m++) {
+            cr_assert_eq(claimant_run_until(run, m * DAYS_PER_MONTH), 0);
+            char msg[256];
+            cr_assert_eq(claimant_run_check(run, msg, sizeof msg), 0, "month %zu: %s", m, msg);
+        }
+        cr_assert_eq(claimant_run_finish(run, &r[pol]), 0);
+        claimant_run_free(run);
+    }
+    /* until 2019 nothing differs from the status quo */
+    size_t open = 24, close = 48, per = N_STATE * N_REGION * N_SEX;
+    cr_expect_eq(memcmp(r[0].state_counts, r[1].state_counts, (open + 1) * per * sizeof(int32_t)),
+                 0, "the closed programme changed something before it opened");
+    /* 300 coaches x 20 x 0.01 = 60 places in Flanders, none elsewhere */
+    int32_t most = 0, waiting_while_open = 0;
+    for (size_t m = open + 1; m <= close; m++) {
+        int32_t e = r[1].programme_counts[RES_PROG_IDX(m, 0, REGION_FLANDERS)];
+        most = e > most ? e : most;
+        waiting_while_open += r[1].programme_counts[RES_PROG_IDX(m, 1, REGION_FLANDERS)];
+        cr_expect_eq(r[1].programme_counts[RES_PROG_IDX(m, 0, REGION_WALLONIA)], 0);
+        cr_expect_eq(r[1].programme_counts[RES_PROG_IDX(m, 1, REGION_BRUSSELS)], 0);
+    }
+    cr_expect_eq(most, 60, "capacity reached %d of 60 places", most);
+    cr_expect_gt(waiting_while_open, 0, "capacity never bound: test too weak");
+    /* closed from 2021: the waiting list is gone and nobody new enrols */
+    for (size_t m = close + 1; m <= r[1].months; m++) {
+        cr_expect_eq(r[1].programme_counts[RES_PROG_IDX(m, 1, REGION_FLANDERS)], 0);
+        cr_expect_leq(r[1].programme_counts[RES_PROG_IDX(m, 0, REGION_FLANDERS)],
+                      r[1].programme_counts[RES_PROG_IDX(m - 1, 0, REGION_FLANDERS)]);
+    }
+    /* people in Wallonia never meet the programme: identical lives */
+    size_t same = 0;
+    cr_assert_eq(r[0].npeople, r[1].npeople);
+    for (size_t i = 0; i < r[0].npeople; i++)
+        if (r[0].people[i].region == REGION_WALLONIA) {
+            cr_expect_eq(r[0].people[i].final_state, r[1].people[i].final_state);
+            cr_expect_eq(r[0].people[i].first_job_day, r[1].people[i].first_job_day);
+            same++;
+        }
+    cr_expect_gt(same, 100);
+    results_clear(&r[0]);
+    results_clear(&r[1]);
+    config_clear(&cfg);
+}
+
+Test(projection, bands_and_differences_do_not_depend_on_threads)
+{
+    ipsim_config cfg;
+    cr_assert_eq(tu_config(scheduled, &cfg), CONFIG_OK);
+    proj_wages w = { .median_monthly = 2000, .sigma_log = 0.45, .cap_monthly = 4400,
+                     .household_share = { 0.35, 0.30, 0.35 },
+                     .invalidity_rate = { 0.65, 0.55, 0.40 }, .primary_rate = 0.6,
+                     .part_time_ratio = 0.5 };
+    proj_spec s = { .p = &cfg.model, .seed = 9, .reps = 5, .threads = 1, .first_year = 2017,
+                    .last_year = 2022 };
+    projection_benefits(&w, &s.benefits);
+    proj_result a, b;
+    cr_assert_eq(projection_run(&s, &a, NULL, NULL), 0);
+    s.threads = 3;
+    cr_assert_eq(projection_run(&s, &b, NULL, NULL), 0);
+    size_t n = a.npolicies * a.reps * a.nyears * N_PI;
+    cr_expect_eq(memcmp(a.values, b.values, n * sizeof *a.values), 0);
+    /* 2017 and 2018 are before the programme opens: differences are exactly 0 */
+    for (size_t y = 0; y < 2; y++)
+        for (int i = 0; i < N_PI; i++) {
+            double band[3];
+            cr_assert_eq(projection_band(&a, 1, 0, y, i, band), 0);
+            if (isfinite(band[0]))
+                cr_expect(band[0] == 0 && band[1] == 0 && band[2] == 0, "%s year %zu",
+                          projection_indicator_name(i), y);
+        }
+    /* working = part-time + full-time; expenditure is positive */
+    for (size_t y = 0; y < a.nyears; y++) {
+        const double *v = &a.values[PROJ_IDX(&a, 0, 0, y, 0)];
+        cr_expect_float_eq(v[PI_WORKING], v[PI_WORKING_PART_TIME] + v[PI_WORKING_FULL_TIME], 1e-9);
+        cr_expect_gt(v[PI_EXPENDITURE], 0);
+        cr_expect_eq(v[PI_WORKING_PART_TIME], v[PI_STATE + ST_EMPLOYED_PT]);
+    }
+    /* the programme scenario enrols people after opening */
+    double enrolled[3];
+    projection_band(&a, 1, -1, 3, PI_PROGRAMME_ENROLLED, enrolled);
+    cr_expect_gt(enrolled[0], 0);
+    projection_clear(&a);
+    projection_clear(&b);
+    config_clear(&cfg);
+}
+
+/* ---- projection config errors -------------------------------------------------- */
+
+static void check_bad_projection(const char *json, const char *e1, const char *e2)
+{
+    char dir[64], cfgp[128], out[128], cmd[512], err[8192], so[4096];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfgp, sizeof cfgp, "%s/p.json", dir);
+    snprintf(out, sizeof out, "%s/p.h5", dir);
+    cr_assert_eq(tu_write_file(cfgp, json), 0);
+    snprintf(cmd, sizeof cmd, "project %s -o %s --quiet", cfgp, out);
+    int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
+    cr_expect_eq(st, 2, "exit status %d: %s", st, err);
+    cr_expect(strstr(err, e1) != NULL, "expected '%s' in: %s", e1, err);
+    if (e2)
+        cr_expect(strstr(err, e2) != NULL, "expected '%s' in: %s", e2, err);
+    cr_expect_not(tu_file_exists(out));
+    unlink(cfgp);
+    rmdir(dir);
+}
+
+#define BENEFITS                                                                             \
+    "\"benefits\": {\"replacement_rates\": {\"dependants\": 0.65, \"living_alone\": 0.55,"  \
+    " \"cohabiting\": 0.4}, \"household_shares\": {\"dependants\": 0.35,"                   \
+    " \"living_alone\": 0.3, \"cohabiting\": 0.35}, \"primary_rate\": 0.6,"                  \
+    " \"part_time_benefit_ratio\": 0.5, \"wage\": {\"median_monthly_eur\": 2000,"            \
+    " \"sigma_log\": 0.45, \"cap_monthly_eur\": 4400}}"
+
+Test(projection_errors, years_outside_the_run)
+{
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\": 2017,"
+                         " \"last_year\": 2030, " BENEFITS "}}",
+                         "projection.last_year", "need the run to cover");
+}
+
+Test(projection_errors, unknown_scenario_in_a_difference)
+{
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\": 2017,"
+                         " \"last_year\": 2018, \"differences\": [{\"scenario\": \"ipz\","
+                         " \"minus\": \"status_quo\"}], " BENEFITS "}}",
+                         "projection.differences[0].scenario", "'ipz' is not the name");
+}
+
+Test(projection_errors, missing_benefits_and_bad_schedule)
+{
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"policies\": [{\"name\": \"i\","
+                         " \"type\": \"ips\", \"programme\": {\"coaches_by_year\":"
+                         " {\"flanders\": [[2019, 5], [2018, 3]]}}}],\n"
+                         " \"projection\": {\"first_year\": 2017, \"last_year\": 2018}}",
+                         "coaches_by_year.flanders[1]", "must be later");
+    check_bad_projection("{\"run\": {\"years\": 3},\n"
+                         " \"projection\": {\"first_year\": 2017, \"last_year\": 2018}}",
+                         "projection", "missing required key 'benefits'");
+}
