@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli/cli.h"
 #include "cli/report_trial.h"
@@ -89,6 +92,19 @@ static void default_output(const char *config, char *out, size_t len)
     const char *dot = strrchr(base, '.');
     size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
     snprintf(out, len, "%.*s_power.h5", (int)n, base);
+}
+
+/* Every replication allocates and frees the same few hundred kilobytes
+ * (claimant runs, event queues). By default glibc hands such memory back to
+ * the kernel (heap trimming, mmap for larger blocks), so each replication
+ * page-faults it in again: 15% of the run in the kernel. Keeping it costs
+ * nothing here and removes that. */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
 }
 
 static void on_progress(size_t done, size_t total, uint64_t events, void *arg)
@@ -184,6 +200,7 @@ int cmd_power(int argc, char **argv)
         return EXIT_USAGE;
     }
     cli_guard_tmp(target.tmp_path);
+    keep_freed_memory();
     cli_progress bar;
     cli_progress_start(&bar, "ipsim power", quiet);
     trial_power pw;

@@ -846,8 +846,8 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
         double k = run->prog->coaches[g];
         coaches[g] = k > 0 ? (simulated_count(k, p->scale) > 0 ? simulated_count(k, p->scale) : 1) : 0;
     }
-    /* buckets of a week: a trial spans a few years, so a short window suffices */
-    sim_engine_options opt = { .start = 0, .bucket_width = 7.0, .nbuckets = 1024,
+    /* a trial spans a few years: buckets of a month, a window of ten years */
+    sim_engine_options opt = { .start = 0, .bucket_width = 30.0, .nbuckets = 128,
                                .capacity_hint = c->n + 64 };
     run->rng = sim_rng_alloc(0);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
