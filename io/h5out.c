@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <hdf5.h>
 
+#include "io/h5util.h"
+
 #include "models/claimant.h"
 #include "models/policy.h"
 
@@ -57,70 +59,10 @@ int h5out_commit(const h5out_target *t, char *err, size_t errlen)
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static int attr_string(hid_t loc, const char *name, const char *value)
-{
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, strlen(value) + 1);
-    H5Tset_strpad(type, H5T_STR_NULLTERM);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = a >= 0 && H5Awrite(a, type, value) >= 0 ? 0 : -1;
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(space);
-    H5Tclose(type);
-    return rc;
-}
 
-static int attr_double(hid_t loc, const char *name, double value)
-{
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, &value) >= 0 ? 0 : -1;
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(space);
-    return rc;
-}
 
-static int attr_u64(hid_t loc, const char *name, uint64_t value)
-{
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(loc, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_UINT64, &value) >= 0 ? 0 : -1;
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(space);
-    return rc;
-}
 
 /* Attribute holding a list of strings (dimension labels). */
-static int attr_labels(hid_t loc, const char *name, const char *const *labels, size_t n)
-{
-    size_t width = 1;
-    for (size_t i = 0; i < n; i++)
-        if (strlen(labels[i]) + 1 > width)
-            width = strlen(labels[i]) + 1;
-    char *buf = calloc(n, width);
-    if (!buf)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        memcpy(buf + i * width, labels[i], strlen(labels[i]));
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, width);
-    H5Tset_strpad(type, H5T_STR_NULLPAD);
-    hsize_t dim = n;
-    hid_t space = H5Screate_simple(1, &dim, NULL);
-    hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = a >= 0 && H5Awrite(a, type, buf) >= 0 ? 0 : -1;
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(space);
-    H5Tclose(type);
-    free(buf);
-    return rc;
-}
 
 /* Chunked, compressed dataset of `rank` dims; chunks span whole trailing
  * dimensions and up to 64 leading rows. */
@@ -157,19 +99,11 @@ static int write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_t
         return -1;
     int rc = H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 ? 0 : -1;
     if (rc == 0 && units)
-        rc = attr_string(d, "units", units);
+        rc = h5u_attr_string(d, "units", units);
     H5Dclose(d);
     return rc;
 }
 
-static hid_t group(hid_t loc, const char *name)
-{
-    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    H5Pset_obj_track_times(gcpl, 0);
-    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    H5Pclose(gcpl);
-    return g;
-}
 
 /* ---- the run set ---------------------------------------------------------- */
 
@@ -266,12 +200,12 @@ static int write_summary(hid_t g, const policy_summary *s)
         return -1;
     static const char *const cols[3] = { "mean", "p2_5", "p97_5" };
     int rc = H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 ? 0 : -1;
-    rc |= attr_labels(d, "rows", names, NROWS);
-    rc |= attr_labels(d, "columns", cols, 3);
-    rc |= attr_string(d, "description",
+    rc |= h5u_attr_labels(d, "rows", names, NROWS);
+    rc |= h5u_attr_labels(d, "columns", cols, 3);
+    rc |= h5u_attr_string(d, "description",
                       "across replications; shares are of the cohort (initial stock with a "
                       "mental disorder), counts are simulated people");
-    rc |= attr_u64(d, "cohort_size_mean", s->cohort);
+    rc |= h5u_attr_u64(d, "cohort_size_mean", s->cohort);
     H5Dclose(d);
     return rc;
 }
@@ -282,16 +216,16 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
     const policy_params *pol = &cfg->model.policy[p];
     const run_results *res = &rs->results[p * rs->reps];
     size_t reps = rs->reps, months = res[0].months;
-    hid_t g = group(pols, pol->name);
+    hid_t g = h5u_group(pols, pol->name);
     if (g < 0)
         return -1;
     policy_effects eff;
     policy_effects_compute(pol, &eff);
-    int rc = attr_string(g, "type", policy_kind_name(pol->kind));
-    rc |= attr_double(g, "fidelity_factor", eff.fidelity_factor);
+    int rc = h5u_attr_string(g, "type", policy_kind_name(pol->kind));
+    rc |= h5u_attr_double(g, "fidelity_factor", eff.fidelity_factor);
     if (pol->kind != POLICY_STATUS_QUO)
-        rc |= attr_double(g, "fidelity", pol->prog.fidelity);
-    attr_u64(g, "policy_index", p);
+        rc |= h5u_attr_double(g, "fidelity", pol->prog.fidelity);
+    h5u_attr_u64(g, "policy_index", p);
 
     hsize_t d5[5] = { reps, months + 1, N_STATE, N_REGION, N_SEX };
     rc |= write_stacked(g, "state_counts", res, reps, offsetof(run_results, state_counts),
@@ -323,7 +257,7 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
     }
     rc |= write_summary(g, &rs->summaries[p]);
 
-    hid_t reps_g = group(g, "replications");
+    hid_t reps_g = h5u_group(g, "replications");
     /* memory types mirror the structs; file types are packed so that struct
      * padding (whatever bytes it holds) never reaches the file */
     hid_t ptype = person_type(), etype = event_type();
@@ -333,7 +267,7 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
     for (size_t r = 0; r < reps && rc == 0 && reps_g >= 0; r++) {
         char name[32];
         snprintf(name, sizeof name, "%zu", r);
-        hid_t rg = group(reps_g, name);
+        hid_t rg = h5u_group(reps_g, name);
         if (rg < 0) {
             rc = -1;
             break;
@@ -344,7 +278,7 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
             hsize_t ne = res[r].nlog;
             rc |= write_array(rg, "event_log", efile, etype, 1, &ne, res[r].log, NULL);
         }
-        rc |= attr_u64(rg, "replication", r);
+        rc |= h5u_attr_u64(rg, "replication", r);
         H5Gclose(rg);
     }
     H5Tclose(ptype);
@@ -370,7 +304,7 @@ static int write_text(hid_t loc, const char *name, const char *text, const char 
     int rc = d >= 0 && H5Dwrite(d, strtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) >= 0 ? 0 : -1;
     if (d >= 0) {
         if (format)
-            rc |= attr_string(d, "format", format);
+            rc |= h5u_attr_string(d, "format", format);
         H5Dclose(d);
     }
     H5Sclose(space);
@@ -386,14 +320,14 @@ static int write_header(hid_t f, const ipsim_config *cfg)
     struct tm tmv;
     gmtime_r(&now, &tmv);
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-    int rc = attr_string(f, "program", "ipsim");
-    rc |= attr_string(f, "version", IPSIM_VERSION);
-    rc |= attr_string(f, "created", created);
-    rc |= attr_u64(f, "master_seed", cfg->seed);
-    rc |= attr_string(f, "config_source", cfg->source);
-    rc |= attr_string(f, "description", cfg->description);
-    rc |= attr_string(f, "time_unit", "days");
-    rc |= attr_double(f, "month_length_days", DAYS_PER_MONTH);
+    int rc = h5u_attr_string(f, "program", "ipsim");
+    rc |= h5u_attr_string(f, "version", IPSIM_VERSION);
+    rc |= h5u_attr_string(f, "created", created);
+    rc |= h5u_attr_u64(f, "master_seed", cfg->seed);
+    rc |= h5u_attr_string(f, "config_source", cfg->source);
+    rc |= h5u_attr_string(f, "description", cfg->description);
+    rc |= h5u_attr_string(f, "time_unit", "days");
+    rc |= h5u_attr_double(f, "month_length_days", DAYS_PER_MONTH);
     rc |= write_text(f, "config", cfg->resolved_json,
                      "JSON: the resolved config (defaults merged with the input)");
     return rc;
@@ -419,32 +353,32 @@ int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err,
         return -1;
     const model_params *mp = &cfg->model;
     int rc = write_header(f, cfg);
-    rc |= attr_u64(f, "replications", rs->reps);
-    rc |= attr_u64(f, "threads", (uint64_t)rs->threads);
-    rc |= attr_double(f, "wall_seconds", rs->wall_seconds);
-    rc |= attr_double(f, "start_year", mp->start_year);
-    rc |= attr_double(f, "horizon_days", mp->horizon_days);
-    rc |= attr_double(f, "scale", mp->scale);
-    rc |= attr_string(f, "count_units", "simulated people; divide by scale for national figures");
+    rc |= h5u_attr_u64(f, "replications", rs->reps);
+    rc |= h5u_attr_u64(f, "threads", (uint64_t)rs->threads);
+    rc |= h5u_attr_double(f, "wall_seconds", rs->wall_seconds);
+    rc |= h5u_attr_double(f, "start_year", mp->start_year);
+    rc |= h5u_attr_double(f, "horizon_days", mp->horizon_days);
+    rc |= h5u_attr_double(f, "scale", mp->scale);
+    rc |= h5u_attr_string(f, "count_units", "simulated people; divide by scale for national figures");
 
-    hid_t dims = group(f, "dimensions");
+    hid_t dims = h5u_group(f, "dimensions");
     if (dims >= 0) {
-        rc |= attr_labels(dims, "state", state_names, N_STATE);
-        rc |= attr_labels(dims, "flow_from", flow_from_names, N_FLOW_FROM);
-        rc |= attr_labels(dims, "region", region_names, N_REGION);
-        rc |= attr_labels(dims, "sex", sex_names, N_SEX);
-        rc |= attr_labels(dims, "diagnosis", diag_names, N_DIAG);
+        rc |= h5u_attr_labels(dims, "state", state_names, N_STATE);
+        rc |= h5u_attr_labels(dims, "flow_from", flow_from_names, N_FLOW_FROM);
+        rc |= h5u_attr_labels(dims, "region", region_names, N_REGION);
+        rc |= h5u_attr_labels(dims, "sex", sex_names, N_SEX);
+        rc |= h5u_attr_labels(dims, "diagnosis", diag_names, N_DIAG);
         static const char *const sev[N_SEV] = { "mild", "moderate", "severe", "none" };
         static const char *const edu[N_EDU] = { "low", "medium", "high" };
-        rc |= attr_labels(dims, "severity", sev, N_SEV);
-        rc |= attr_labels(dims, "education", edu, N_EDU);
-        rc |= attr_labels(dims, "benefit", benefit_names, N_BENEFIT);
-        rc |= attr_labels(dims, "programme", prog_names, 2);
+        rc |= h5u_attr_labels(dims, "severity", sev, N_SEV);
+        rc |= h5u_attr_labels(dims, "education", edu, N_EDU);
+        rc |= h5u_attr_labels(dims, "benefit", benefit_names, N_BENEFIT);
+        rc |= h5u_attr_labels(dims, "programme", prog_names, 2);
         H5Gclose(dims);
     } else {
         rc = -1;
     }
-    hid_t pols = group(f, "policies");
+    hid_t pols = h5u_group(f, "policies");
     if (pols < 0)
         rc = -1;
     for (size_t p = 0; p < rs->npolicies && rc == 0; p++)
@@ -466,27 +400,10 @@ hid_t h5out_create(const h5out_target *t, char *err, size_t errlen)
 }
 
 int h5out_write_header(hid_t file, const ipsim_config *cfg) { return write_header(file, cfg); }
-hid_t h5out_group(hid_t loc, const char *name) { return group(loc, name); }
 
-int h5out_attr_string(hid_t loc, const char *name, const char *value)
-{
-    return attr_string(loc, name, value);
-}
 
-int h5out_attr_double(hid_t loc, const char *name, double value)
-{
-    return attr_double(loc, name, value);
-}
 
-int h5out_attr_u64(hid_t loc, const char *name, uint64_t value)
-{
-    return attr_u64(loc, name, value);
-}
 
-int h5out_attr_labels(hid_t loc, const char *name, const char *const *labels, size_t n)
-{
-    return attr_labels(loc, name, labels, n);
-}
 
 int h5out_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
                       const hsize_t *dims, const void *data, const char *units)

@@ -43,7 +43,7 @@ typedef struct h5out_runset {
 /* Writes the run set into the temporary file of `t`. 0, or -1 with err. */
 int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err, size_t errlen);
 
-/* Building blocks for other writers (io/h5trial.c). All return 0 or -1
+/* Building blocks for other writers (io/h5trial.c), beside io/h5util.h. All return 0 or -1
  * (hid_t functions a negative id) and leave HDF5's error stack silent. */
 
 /* Creates the temporary file of `t` (object times not tracked, so equal
@@ -53,13 +53,7 @@ hid_t h5out_create(const h5out_target *t, char *err, size_t errlen);
  * master_seed, config_source, description, time_unit, month_length_days)
  * and the resolved config as the string dataset "config". */
 int h5out_write_header(hid_t file, const ipsim_config *cfg);
-/* A group without time tracking; caller closes with H5Gclose. */
-hid_t h5out_group(hid_t loc, const char *name);
-int h5out_attr_string(hid_t loc, const char *name, const char *value);
-int h5out_attr_double(hid_t loc, const char *name, double value);
-int h5out_attr_u64(hid_t loc, const char *name, uint64_t value);
-/* A 1-D string attribute (dimension labels). */
-int h5out_attr_labels(hid_t loc, const char *name, const char *const *labels, size_t n);
+/* Groups and attributes: see io/h5util.h (h5u_group, h5u_attr_*). */
 /* A chunked, compressed dataset written in one go, with a "units" attribute
  * when units is not NULL. */
 int h5out_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,

@@ -2,6 +2,7 @@
  * the h5out building blocks, so attributes, chunking, compression and the
  * atomic rename are those of every ipsim file. */
 #include "io/h5trial.h"
+#include "io/h5util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -120,16 +121,16 @@ static int write_test_table(hid_t g, const trial_plan *plan, const trial_test_re
     static const char *const cols[NCOL] = { "estimate", "ci_lower", "ci_upper", "statistic",
                                             "p_value", "status", "reject" };
     if (d >= 0) {
-        rc |= h5out_attr_labels(d, "rows", names, nt);
-        rc |= h5out_attr_labels(d, "columns", cols, NCOL);
+        rc |= h5u_attr_labels(d, "rows", names, nt);
+        rc |= h5u_attr_labels(d, "columns", cols, NCOL);
         const char **est = malloc((nt ? nt : 1) * sizeof *est);
         if (est) {
             for (size_t k = 0; k < nt; k++)
                 est[k] = trial_estimate_label(plan->test[k].kind);
-            rc |= h5out_attr_labels(d, "estimate", est, nt);
+            rc |= h5u_attr_labels(d, "estimate", est, nt);
             free(est);
         }
-        rc |= h5out_attr_string(d, "description",
+        rc |= h5u_attr_string(d, "description",
                                 "IPS versus control by randomised arm; p_value for the design's "
                                 "sidedness; status 0 = ok (stats_strerror)");
         H5Dclose(d);
@@ -163,10 +164,10 @@ static int write_arms(hid_t g, const trial_plan *plan, const trial_arm_value *ar
     hid_t d = H5Dopen2(g, "arms", H5P_DEFAULT);
     static const char *const cols[2] = { "n", "mean" };
     if (d >= 0) {
-        rc |= h5out_attr_labels(d, "outcome", names, no);
-        rc |= h5out_attr_labels(d, "arm", arm_names, N_ARM);
-        rc |= h5out_attr_labels(d, "columns", cols, 2);
-        rc |= h5out_attr_string(d, "description", "people analysed and their mean: share with "
+        rc |= h5u_attr_labels(d, "outcome", names, no);
+        rc |= h5u_attr_labels(d, "arm", arm_names, N_ARM);
+        rc |= h5u_attr_labels(d, "columns", cols, 2);
+        rc |= h5u_attr_string(d, "description", "people analysed and their mean: share with "
                                 "the outcome, share with an observed first job, mean days or EUR");
         H5Dclose(d);
     } else {
@@ -180,12 +181,12 @@ static int write_arms(hid_t g, const trial_plan *plan, const trial_arm_value *ar
 static int write_common_attrs(hid_t f, const trial_design *d)
 {
     const trial_params *tp = &d->tp;
-    int rc = h5out_attr_double(f, "alpha", tp->alpha);
-    rc |= h5out_attr_string(f, "sided", tp->sided ? "greater" : "two_sided");
-    rc |= h5out_attr_double(f, "ci_level", tp->ci_level);
-    rc |= h5out_attr_double(f, "follow_up_days", tp->follow_up_days);
-    rc |= h5out_attr_double(f, "recruitment_days", tp->recruitment_days);
-    rc |= h5out_attr_double(f, "coach_icc_target", tp->coach_icc);
+    int rc = h5u_attr_double(f, "alpha", tp->alpha);
+    rc |= h5u_attr_string(f, "sided", tp->sided ? "greater" : "two_sided");
+    rc |= h5u_attr_double(f, "ci_level", tp->ci_level);
+    rc |= h5u_attr_double(f, "follow_up_days", tp->follow_up_days);
+    rc |= h5u_attr_double(f, "recruitment_days", tp->recruitment_days);
+    rc |= h5u_attr_double(f, "coach_icc_target", tp->coach_icc);
     return rc;
 }
 
@@ -196,17 +197,17 @@ int h5trial_write_trial(const h5out_target *t, const h5trial_trial *tr, char *er
         return -1;
     const trial_design *d = tr->design;
     int rc = h5out_write_header(f, tr->cfg);
-    rc |= h5out_attr_string(f, "kind", "trial");
-    rc |= h5out_attr_u64(f, "replication", tr->replication);
-    rc |= h5out_attr_double(f, "wall_seconds", tr->wall_seconds);
-    rc |= h5out_attr_u64(f, "events", tr->info->events);
+    rc |= h5u_attr_string(f, "kind", "trial");
+    rc |= h5u_attr_u64(f, "replication", tr->replication);
+    rc |= h5u_attr_double(f, "wall_seconds", tr->wall_seconds);
+    rc |= h5u_attr_u64(f, "events", tr->info->events);
     rc |= write_common_attrs(f, d);
-    rc |= h5out_attr_double(f, "coach_sigma", d->coach_sigma);
-    rc |= h5out_attr_double(f, "coach_icc_predicted", d->coach_icc_reached);
-    rc |= h5out_attr_double(f, "icc_primary_estimate", tr->icc);
-    rc |= h5out_attr_double(f, "coach_multiplier_sd", tr->info->coach_multiplier_sd);
+    rc |= h5u_attr_double(f, "coach_sigma", d->coach_sigma);
+    rc |= h5u_attr_double(f, "coach_icc_predicted", d->coach_icc_reached);
+    rc |= h5u_attr_double(f, "icc_primary_estimate", tr->icc);
+    rc |= h5u_attr_double(f, "coach_multiplier_sd", tr->info->coach_multiplier_sd);
     rc |= write_design(f, &d->tp);
-    hid_t g = h5out_group(f, "trial");
+    hid_t g = h5u_group(f, "trial");
     if (g < 0) {
         H5Fclose(f);
         snprintf(err, errlen, "%s: writing the HDF5 file failed", t->final_path);
@@ -217,10 +218,10 @@ int h5trial_write_trial(const h5out_target *t, const h5trial_trial *tr, char *er
     rc |= h5out_write_array(g, "people", file, mem, 1, &n, tr->people, NULL);
     hid_t pd = H5Dopen2(g, "people", H5P_DEFAULT);
     if (pd >= 0) {
-        rc |= h5out_attr_labels(pd, "arm", arm_names, N_ARM);
-        rc |= h5out_attr_labels(pd, "received", received_names, N_RECEIVED);
-        rc |= h5out_attr_labels(pd, "region", region_names, N_REGION);
-        rc |= h5out_attr_string(pd, "description",
+        rc |= h5u_attr_labels(pd, "arm", arm_names, N_ARM);
+        rc |= h5u_attr_labels(pd, "received", received_names, N_RECEIVED);
+        rc |= h5u_attr_labels(pd, "region", region_names, N_REGION);
+        rc |= h5u_attr_string(pd, "description",
                                 "one row per participant in order of randomisation; days are from "
                                 "randomisation (randomisation_day from the start of recruitment); "
                                 "binary outcomes 0/1, 255 = not observed; NaN = not observed; "
@@ -257,16 +258,16 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
         return -1;
     size_t np = pw->npoints, nt = pw->plan.n_tests, no = pw->plan.n_outcomes, R = pw->reps;
     int rc = h5out_write_header(f, cfg);
-    rc |= h5out_attr_string(f, "kind", "power");
-    rc |= h5out_attr_u64(f, "replications", R);
-    rc |= h5out_attr_u64(f, "power_seed", pw->seed);
-    rc |= h5out_attr_u64(f, "threads", (uint64_t)threads);
-    rc |= h5out_attr_double(f, "wall_seconds", wall_seconds);
-    rc |= h5out_attr_double(f, "pilot_seconds", pw->pilot_seconds);
-    rc |= h5out_attr_u64(f, "events", pw->events);
+    rc |= h5u_attr_string(f, "kind", "power");
+    rc |= h5u_attr_u64(f, "replications", R);
+    rc |= h5u_attr_u64(f, "power_seed", pw->seed);
+    rc |= h5u_attr_u64(f, "threads", (uint64_t)threads);
+    rc |= h5u_attr_double(f, "wall_seconds", wall_seconds);
+    rc |= h5u_attr_double(f, "pilot_seconds", pw->pilot_seconds);
+    rc |= h5u_attr_u64(f, "events", pw->events);
     rc |= write_common_attrs(f, &pw->design[0]);
     rc |= write_design(f, &pw->design[0].tp);
-    hid_t g = h5out_group(f, "power");
+    hid_t g = h5u_group(f, "power");
     if (g < 0) {
         H5Fclose(f);
         snprintf(err, errlen, "%s: writing the HDF5 file failed", t->final_path);
@@ -287,10 +288,10 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
         tests[k] = pw->plan.test[k].name;
     for (size_t o = 0; o < no; o++)
         outs[o] = pw->plan.outcome[o].name;
-    rc |= h5out_attr_labels(g, "tests", tests, nt);
-    rc |= h5out_attr_labels(g, "outcomes", outs, no);
-    rc |= h5out_attr_labels(g, "arms", arm_names, N_ARM);
-    rc |= h5out_attr_string(g, "primary_outcome", pw->plan.outcome[pw->plan.primary].name);
+    rc |= h5u_attr_labels(g, "tests", tests, nt);
+    rc |= h5u_attr_labels(g, "outcomes", outs, no);
+    rc |= h5u_attr_labels(g, "arms", arm_names, N_ARM);
+    rc |= h5u_attr_string(g, "primary_outcome", pw->plan.outcome[pw->plan.primary].name);
     hsize_t d1;
     d1 = pw->n_n;
     rc |= h5out_write_array(g, "n_grid", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &d1, pw->n_list,
@@ -313,8 +314,8 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
     rc |= h5out_write_array(g, "points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, pd, buf, NULL);
     hid_t ds = H5Dopen2(g, "points", H5P_DEFAULT);
     if (ds >= 0) {
-        rc |= h5out_attr_labels(ds, "columns", pcols, 6);
-        rc |= h5out_attr_string(ds, "description", "grid point p = i_n * len(effect_grid) + i_effect");
+        rc |= h5u_attr_labels(ds, "columns", pcols, 6);
+        rc |= h5u_attr_string(ds, "description", "grid point p = i_n * len(effect_grid) + i_effect");
         H5Dclose(ds);
     }
 
@@ -377,8 +378,8 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
             static const char *const mcols[4] = { "effect_80", "estimate_80", "effect_90",
                                                   "estimate_90" };
             if (dm >= 0) {
-                rc |= h5out_attr_labels(dm, "columns", mcols, 4);
-                rc |= h5out_attr_string(dm, "description",
+                rc |= h5u_attr_labels(dm, "columns", mcols, 4);
+                rc |= h5u_attr_string(dm, "description",
                                         "smallest effect multiplier reaching 80%/90% power, "
                                         "linearly interpolated on the effect grid, and the mean "
                                         "estimate there; NaN when not reached (see mde_status)");
@@ -395,7 +396,7 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
     }
 
     /* every replication */
-    hid_t rg = h5out_group(g, "replications");
+    hid_t rg = h5u_group(g, "replications");
     if (rg >= 0) {
         hsize_t rd[3] = { np, R, nt };
         rc |= h5out_write_array(rg, "estimate", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, rd,
