@@ -26,6 +26,10 @@ bool cli_parse_u64(const char *option, const char *text, uint64_t min, uint64_t 
  * an error printed when it is missing. */
 const char *cli_option_value(int argc, char **argv, int *i);
 
+/* Takes the whole-number value of option argv[*i] (advancing *i) within
+ * [min, max]; prints an error naming the option and returns false otherwise. */
+bool cli_option_u64(int argc, char **argv, int *i, uint64_t min, uint64_t max, uint64_t *out);
+
 /* Default number of threads: the online processors. */
 int cli_default_threads(void);
 

@@ -39,6 +39,13 @@ const char *cli_option_value(int argc, char **argv, int *i)
     return argv[++*i];
 }
 
+bool cli_option_u64(int argc, char **argv, int *i, uint64_t min, uint64_t max, uint64_t *out)
+{
+    const char *option = argv[*i];
+    const char *v = cli_option_value(argc, argv, i);
+    return v && cli_parse_u64(option, v, min, max, out);
+}
+
 int cli_default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

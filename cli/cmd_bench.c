@@ -47,10 +47,10 @@ int cmd_bench(int argc, char **argv)
                    "one GSL exponential draw measured in the same run.\n");
             return EXIT_OK;
         } else if (!strcmp(a, "--years")) {
-            if (!(v = cli_option_value(argc, argv, &i)) || !cli_parse_u64("--years", v, 1, 100, &years))
+            if (!cli_option_u64(argc, argv, &i, 1, 100, &years))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!(v = cli_option_value(argc, argv, &i)) || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--scale")) {
             char *end;

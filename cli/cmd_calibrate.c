@@ -211,7 +211,7 @@ int cmd_calibrate(int argc, char **argv)
     bool have_seed = false;
     bool force = false, json = false, quiet = false, evaluate_only = false;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
+        const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             calibrate_usage(stdout);
             return EXIT_OK;
@@ -225,21 +225,17 @@ int cmd_calibrate(int argc, char **argv)
             if (!(h5path = cli_option_value(argc, argv, &i)))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--threads")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--threads", v, 1, 1024, &threads))
+            if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--max-evals")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--max-evals", v, 1, 1000000, &max_evals))
+            if (!cli_option_u64(argc, argv, &i, 1, 1000000, &max_evals))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
                 return EXIT_USAGE;
             have_seed = true;
         } else if (!strcmp(a, "--reps")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--reps", v, 1, 10000, &reps))
+            if (!cli_option_u64(argc, argv, &i, 1, 10000, &reps))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--evaluate")) {
             evaluate_only = true;

@@ -128,8 +128,7 @@ int cmd_power(int argc, char **argv)
             if (!(output = cli_option_value(argc, argv, &i)))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--reps")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--reps", v, 1, 10000000, &reps))
+            if (!cli_option_u64(argc, argv, &i, 1, 10000000, &reps))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--n")) {
             if (!(v = cli_option_value(argc, argv, &i))
@@ -140,13 +139,11 @@ int cmd_power(int argc, char **argv)
                 || !parse_list("--effect", v, -10, 10, e_list, 16, &ne))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
                 return EXIT_USAGE;
             have_seed = true;
         } else if (!strcmp(a, "--threads")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--threads", v, 1, 1024, &threads))
+            if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--force")) {
             force = true;

@@ -202,7 +202,7 @@ int cmd_project(int argc, char **argv)
     uint64_t reps = 0, seed = 0, threads = (uint64_t)cli_default_threads();
     bool have_seed = false, force = false, json = false, quiet = false;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
+        const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             project_usage(stdout);
             return EXIT_OK;
@@ -210,17 +210,14 @@ int cmd_project(int argc, char **argv)
             if (!(output = cli_option_value(argc, argv, &i)))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--reps")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--reps", v, 1, 100000, &reps))
+            if (!cli_option_u64(argc, argv, &i, 1, 100000, &reps))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
                 return EXIT_USAGE;
             have_seed = true;
         } else if (!strcmp(a, "--threads")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--threads", v, 1, 1024, &threads))
+            if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--force")) {
             force = true;

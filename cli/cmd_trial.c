@@ -147,7 +147,7 @@ int cmd_trial(int argc, char **argv)
     uint64_t seed = 0, rep = 0, threads = (uint64_t)cli_default_threads();
     bool have_seed = false, force = false, json = false, quiet = false;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
+        const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             trial_usage(stdout);
             return EXIT_OK;
@@ -158,17 +158,14 @@ int cmd_trial(int argc, char **argv)
             if (!(csv = cli_option_value(argc, argv, &i)))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--seed", v, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
                 return EXIT_USAGE;
             have_seed = true;
         } else if (!strcmp(a, "--rep")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--rep", v, 0, 100000000, &rep))
+            if (!cli_option_u64(argc, argv, &i, 0, 100000000, &rep))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--threads")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !cli_parse_u64("--threads", v, 1, 1024, &threads))
+            if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--force")) {
             force = true;
