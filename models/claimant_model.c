@@ -764,7 +764,16 @@ static int model_event(void *model, sim_engine *eng, const sim_event *ev)
     return run->error;
 }
 
-static const sim_model_type claimant_model_type = { "claimant", NULL, model_event, NULL };
+/* The person of an upcoming event: start fetching their record. */
+static void model_prefetch(void *model, uint32_t target)
+{
+    const claimant_run *run = model;
+    if (target < run->npeople)
+        __builtin_prefetch(&run->people[target], 1);
+}
+
+static const sim_model_type claimant_model_type = { "claimant", NULL, model_event, NULL,
+                                                    model_prefetch };
 
 static size_t simulated_count(double real, double scale)
 {

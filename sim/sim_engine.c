@@ -4,6 +4,10 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* Events ahead whose target the model is told about before the current one
+ * runs: far enough for a memory fetch to complete meanwhile. */
+#define PREFETCH_AHEAD 6
+
 struct sim_engine {
     const sim_model_type *type;
     void *model;
@@ -53,6 +57,11 @@ int sim_engine_step(sim_engine *eng)
         return 0;
     eng->now = ev.time;
     eng->events_run++;
+    if (eng->type->prefetch) {
+        uint32_t next = sim_queue_upcoming_target(eng->queue, PREFETCH_AHEAD);
+        if (next != UINT32_MAX)
+            eng->type->prefetch(eng->model, next);
+    }
     int rc = eng->type->event(eng->model, eng, &ev);
     return rc < 0 ? rc : 1;
 }

@@ -23,6 +23,9 @@ typedef struct sim_model_type {
     int (*event)(void *model, sim_engine *eng, const sim_event *ev);
     /* called once by sim_engine_finish (may be NULL) */
     void (*final)(void *model, sim_engine *eng);
+    /* optional hint: an event for `target` comes soon (e.g. prefetch its
+     * record); must not change the model's state (may be NULL) */
+    void (*prefetch)(void *model, uint32_t target);
 } sim_model_type;
 
 typedef struct sim_engine_options {

@@ -1024,6 +1024,12 @@ double sim_queue_peek_time(sim_queue *q)
     return peek_slow(q);
 }
 
+uint32_t sim_queue_upcoming_target(const sim_queue *q, size_t ahead)
+{
+    size_t i = q->run_head + ahead;
+    return i < q->run_len ? q->run[i].target : UINT32_MAX;
+}
+
 size_t sim_queue_size(const sim_queue *q) { return q->pending; }
 
 size_t sim_queue_memory(const sim_queue *q)

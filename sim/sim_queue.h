@@ -75,6 +75,11 @@ bool sim_queue_pop(sim_queue *q, sim_event *out);
  * memory failure as sim_queue_pop). Does not pop. Amortised O(1). */
 double sim_queue_peek_time(sim_queue *q);
 
+/* Target of an event about `ahead` places after the next one in the sorted
+ * bucket being processed, or UINT32_MAX if there is none there (a hint for
+ * prefetching; cancelled events may be included). O(1). */
+uint32_t sim_queue_upcoming_target(const sim_queue *q, size_t ahead);
+
 size_t sim_queue_size(const sim_queue *q);    /* pending events */
 size_t sim_queue_memory(const sim_queue *q);  /* bytes held */
 

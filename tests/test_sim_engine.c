@@ -67,7 +67,7 @@ static void toy_final(void *model, sim_engine *eng)
     ((toy_model *)model)->finals++;
 }
 
-static const sim_model_type toy_type = { "toy", toy_init, toy_event, toy_final };
+static const sim_model_type toy_type = { "toy", toy_init, toy_event, toy_final, NULL };
 
 static toy_model *toy_new(const double *times, size_t n)
 {
