@@ -538,6 +538,17 @@ static int run_window(viz_app *app)
                         "frames without one\n", SDL_GetError());
         return VIZ_EXIT_FAIL;
     }
+    /* SDL falls back to drivers that show nothing when there is no display:
+     * a presenter must not stare at a silent terminal, so say so (unless the
+     * driver was asked for by name, as the tests do) */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (driver && !getenv("SDL_VIDEODRIVER")
+        && (!strcmp(driver, "offscreen") || !strcmp(driver, "dummy") || !strcmp(driver, "evdev"))) {
+        fprintf(stderr, "ipsim viz: no display (SDL chose the '%s' video driver); set DISPLAY, "
+                        "or use --headless --frames N --out DIR\n", driver);
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        return VIZ_EXIT_FAIL;
+    }
     Uint32 flags = SDL_WINDOW_RESIZABLE | (o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
     SDL_Window *win = SDL_CreateWindow("ipsim viz: place-then-train vs train-then-place",
                                        SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->w, o->h, flags);
