@@ -30,6 +30,13 @@ const char *cli_option_value(int argc, char **argv, int *i);
  * [min, max]; prints an error naming the option and returns false otherwise. */
 bool cli_option_u64(int argc, char **argv, int *i, uint64_t min, uint64_t max, uint64_t *out);
 
+/* Takes the output options every result-writing subcommand shares:
+ * -o/--output FILE, --force, --json, --quiet. Returns 1 if argv[*i] was one
+ * of them (advancing *i past a value), 0 if not, -1 (error printed) when a
+ * value is missing. */
+int cli_take_output_flag(int argc, char **argv, int *i, const char **output, bool *force,
+                         bool *json, bool *quiet);
+
 /* Default number of threads: the online processors. */
 int cli_default_threads(void);
 

@@ -46,6 +46,20 @@ bool cli_option_u64(int argc, char **argv, int *i, uint64_t min, uint64_t max, u
     return v && cli_parse_u64(option, v, min, max, out);
 }
 
+int cli_take_output_flag(int argc, char **argv, int *i, const char **output, bool *force,
+                         bool *json, bool *quiet)
+{
+    const char *a = argv[*i];
+    if (!strcmp(a, "-o") || !strcmp(a, "--output"))
+        return (*output = cli_option_value(argc, argv, i)) ? 1 : -1;
+    bool *flag = !strcmp(a, "--force") ? force : !strcmp(a, "--json") ? json
+               : !strcmp(a, "--quiet") ? quiet : NULL;
+    if (!flag)
+        return 0;
+    *flag = true;
+    return 1;
+}
+
 int cli_default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -212,14 +212,16 @@ int cmd_calibrate(int argc, char **argv)
     bool force = false, json = false, quiet = false, evaluate_only = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken)
+            continue;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             calibrate_usage(stdout);
             return EXIT_OK;
         } else if (!strcmp(a, "--targets")) {
             if (!(targets_path = cli_option_value(argc, argv, &i)))
-                return EXIT_USAGE;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!(output = cli_option_value(argc, argv, &i)))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--h5")) {
             if (!(h5path = cli_option_value(argc, argv, &i)))
@@ -239,12 +241,6 @@ int cmd_calibrate(int argc, char **argv)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--evaluate")) {
             evaluate_only = true;
-        } else if (!strcmp(a, "--force")) {
-            force = true;
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = true;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "ipsim calibrate: unknown option '%s' (see ipsim calibrate --help)\n", a);
             return EXIT_USAGE;

@@ -121,12 +121,14 @@ int cmd_power(int argc, char **argv)
     size_t nn = 0, ne = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
+        int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken)
+            continue;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             power_usage(stdout);
             return EXIT_OK;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!(output = cli_option_value(argc, argv, &i)))
-                return EXIT_USAGE;
         } else if (!strcmp(a, "--reps")) {
             if (!cli_option_u64(argc, argv, &i, 1, 10000000, &reps))
                 return EXIT_USAGE;
@@ -145,12 +147,6 @@ int cmd_power(int argc, char **argv)
         } else if (!strcmp(a, "--threads")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
-        } else if (!strcmp(a, "--force")) {
-            force = true;
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = true;
         } else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
             fprintf(stderr, "ipsim power: unknown option '%s' (see ipsim power --help)\n", a);
             return EXIT_USAGE;

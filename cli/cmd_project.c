@@ -203,12 +203,14 @@ int cmd_project(int argc, char **argv)
     bool have_seed = false, force = false, json = false, quiet = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken)
+            continue;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             project_usage(stdout);
             return EXIT_OK;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!(output = cli_option_value(argc, argv, &i)))
-                return EXIT_USAGE;
         } else if (!strcmp(a, "--reps")) {
             if (!cli_option_u64(argc, argv, &i, 1, 100000, &reps))
                 return EXIT_USAGE;
@@ -219,12 +221,6 @@ int cmd_project(int argc, char **argv)
         } else if (!strcmp(a, "--threads")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
-        } else if (!strcmp(a, "--force")) {
-            force = true;
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = true;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "ipsim project: unknown option '%s' (see ipsim project --help)\n", a);
             return EXIT_USAGE;

@@ -148,12 +148,14 @@ int cmd_trial(int argc, char **argv)
     bool have_seed = false, force = false, json = false, quiet = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken)
+            continue;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             trial_usage(stdout);
             return EXIT_OK;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!(output = cli_option_value(argc, argv, &i)))
-                return EXIT_USAGE;
         } else if (!strcmp(a, "--csv")) {
             if (!(csv = cli_option_value(argc, argv, &i)))
                 return EXIT_USAGE;
@@ -167,12 +169,6 @@ int cmd_trial(int argc, char **argv)
         } else if (!strcmp(a, "--threads")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
-        } else if (!strcmp(a, "--force")) {
-            force = true;
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = true;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "ipsim trial: unknown option '%s' (see ipsim trial --help)\n", a);
             return EXIT_USAGE;
