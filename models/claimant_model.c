@@ -9,6 +9,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "sim/sim_engine.h"
+#include "sim/sim_memory.h"
 #include "models/caseload.h"
 #include "models/hazard.h"
 #include "models/policy.h"
@@ -629,15 +630,17 @@ static person *new_person(claimant_run *run, uint64_t key)
         size_t cap = run->cap ? run->cap * 2 : 1024;
         if (cap > UINT32_MAX - 1)
             return NULL;
-        person *pp = aligned_alloc(64, cap * sizeof *pp);
+        person *pp = sim_alloc_large(cap * sizeof *pp);
         if (!pp)
             return NULL;
         memcpy(pp, run->people, run->npeople * sizeof *pp);
         free(run->people);
         run->people = pp;
-        uint64_t *st = realloc(run->stream, cap * sizeof *st);
+        uint64_t *st = sim_alloc_large(cap * sizeof *st);
         if (!st)
             return NULL;
+        memcpy(st, run->stream, run->npeople * sizeof *st);
+        free(run->stream);
         run->stream = st;
         run->cap = cap;
     }
@@ -764,12 +767,14 @@ static int model_event(void *model, sim_engine *eng, const sim_event *ev)
     return run->error;
 }
 
-/* The person of an upcoming event: start fetching their record. */
+/* The person of an upcoming event: start fetching their record and stream key. */
 static void model_prefetch(void *model, uint32_t target)
 {
     const claimant_run *run = model;
-    if (target < run->npeople)
+    if (target < run->npeople) {
         __builtin_prefetch(&run->people[target], 1);
+        __builtin_prefetch(&run->stream[target], 0);
+    }
 }
 
 static const sim_model_type claimant_model_type = { "claimant", NULL, model_event, NULL,
@@ -812,8 +817,8 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
                                .capacity_hint = stock + 1024 };
     run->rng = sim_rng_alloc(run->rep_key);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
-    run->people = aligned_alloc(64, expect * sizeof *run->people);
-    run->stream = malloc(expect * sizeof *run->stream);
+    run->people = sim_alloc_large(expect * sizeof *run->people);
+    run->stream = sim_alloc_large(expect * sizeof *run->stream);
     run->cap = expect;
     if (!run->rng || !run->eng || !run->people || !run->stream
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
@@ -860,8 +865,8 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
                                .capacity_hint = c->n + 64 };
     run->rng = sim_rng_alloc(0);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
-    run->people = aligned_alloc(64, (c->n ? c->n : 1) * sizeof *run->people);
-    run->stream = malloc((c->n ? c->n : 1) * sizeof *run->stream);
+    run->people = sim_alloc_large((c->n ? c->n : 1) * sizeof *run->people);
+    run->stream = sim_alloc_large((c->n ? c->n : 1) * sizeof *run->stream);
     run->cap = c->n ? c->n : 1;
     if (!run->rng || !run->eng || !run->people || !run->stream
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
