@@ -61,30 +61,37 @@ static inline uint64_t claimant_key(uint64_t rep_key, uint32_t id)
     return sim_rng_child(rep_key, (uint64_t)id + 1);
 }
 
-/* Positions `r` on the next stream of `purpose` for person `pkey`, advancing
- * the person's counter. */
-static inline void claimant_stream(gsl_rng *r, uint64_t pkey, person *p, draw_purpose purpose)
+/* Key of the k-th stream of `purpose` of person `pkey`: one mix of a label
+ * that no other (purpose, k) and no one-off purpose shares. */
+static inline uint64_t claimant_draw_key(uint64_t pkey, draw_purpose purpose, unsigned k)
 {
-    uint64_t k = p->draws[purpose]++;
-    sim_rng_rekey(r, sim_rng_child(sim_rng_child(pkey, (uint64_t)purpose), k));
+    return sim_rng_child(pkey, 256u * ((unsigned)purpose + 1) + (k & 0xffu));
 }
 
-/* Positions `r` back on the stream of the person's last draw of `purpose`,
- * whose first number was the event time; the numbers after it decide what
- * the event does (screening at referral, type of a job found), so those
- * choices stay aligned with their event across policies. The caller skips
- * the first number. */
-static inline void claimant_stream_last(gsl_rng *r, uint64_t pkey, const person *p,
-                                        draw_purpose purpose)
+/* The next stream of `purpose` for person `pkey`, advancing the person's
+ * counter. Its first number is an event time (Exp(1)). */
+static inline sim_stream claimant_stream(uint64_t pkey, person *p, draw_purpose purpose)
 {
-    uint64_t k = (uint8_t)(p->draws[purpose] - 1);
-    sim_rng_rekey(r, sim_rng_child(sim_rng_child(pkey, (uint64_t)purpose), k));
+    unsigned k = p->draws[purpose]++;
+    return sim_stream_at(claimant_draw_key(pkey, purpose, k));
 }
 
-/* Positions `r` on the one-off stream of `purpose` for person `pkey`. */
-static inline void claimant_stream_once(gsl_rng *r, uint64_t pkey, draw_purpose purpose)
+/* The decision stream of the person's last draw of `purpose`: its numbers
+ * decide what the drawn event does (screening at referral, type of a job
+ * found), so those choices stay aligned with their event across policies.
+ * It is a child of the event's stream, not the numbers after the event
+ * time, which the exponential draw may consume. */
+static inline sim_stream claimant_decision_stream(uint64_t pkey, const person *p,
+                                                  draw_purpose purpose)
 {
-    sim_rng_rekey(r, sim_rng_child(pkey, (uint64_t)purpose));
+    uint64_t key = claimant_draw_key(pkey, purpose, (uint8_t)(p->draws[purpose] - 1));
+    return sim_stream_at(sim_rng_child(key, 1));
+}
+
+/* The one-off stream of `purpose` for person `pkey`. */
+static inline sim_stream claimant_stream_once(uint64_t pkey, draw_purpose purpose)
+{
+    return sim_stream_at(sim_rng_child(pkey, (uint64_t)purpose));
 }
 
 static inline double claimant_age_years(const person *p, double now)

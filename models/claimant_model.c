@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_randist.h>
 
 #include "sim/sim_engine.h"
 #include "sim/sim_memory.h"
@@ -32,7 +31,7 @@ struct claimant_run {
     const programme_params *prog;
     policy_effects eff;
     uint64_t rep_key;
-    gsl_rng *rng;
+    uint64_t inflow_key;         /* parent of the inflow candidates' streams */
     sim_engine *eng;
     caseload cl;
 
@@ -182,8 +181,8 @@ static void race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey,
     }
     ratio *= hazard_ratio(h, x->sex, hazard_age_band(claimant_age_years(x, now)), x->region,
                           x->severity, x->education);
-    claimant_stream(run->rng, pkey, x, purpose);
-    double e = gsl_ran_exponential(run->rng, 1.0);
+    sim_stream st = claimant_stream(pkey, x, purpose);
+    double e = sim_stream_exponential(&st);
     race_enter(r, now + wait + hazard_residual(h, age, e, ratio), kind);
 }
 
@@ -410,9 +409,8 @@ static void refer(claimant_run *run, person *x)
         schedule_person(run, x);
         return;
     }
-    claimant_stream_last(run->rng, person_key(run, x), x, DRAW_REFERRAL);
-    (void)gsl_rng_uniform(run->rng); /* the referral time */
-    double u = gsl_rng_uniform(run->rng);
+    sim_stream st = claimant_decision_stream(person_key(run, x), x, DRAW_REFERRAL);
+    double u = sim_stream_uniform(&st);
     int sev = x->severity < 3 ? x->severity : SEV_MILD;
     if (u < run->prog->exclusion[sev]) {
         x->flags |= PF_SCREENED_OUT;
@@ -441,10 +439,9 @@ static void refer(claimant_run *run, person *x)
 
 static void find_job(claimant_run *run, person *x)
 {
-    claimant_stream_last(run->rng, person_key(run, x), x, DRAW_JOB_FIND);
-    (void)gsl_rng_uniform(run->rng); /* the job-finding time */
-    int state = gsl_rng_uniform(run->rng) < run->p->part_time_share ? ST_EMPLOYED_PT
-                                                                     : ST_EMPLOYED_FT;
+    sim_stream st = claimant_decision_stream(person_key(run, x), x, DRAW_JOB_FIND);
+    int state = sim_stream_uniform(&st) < run->p->part_time_share ? ST_EMPLOYED_PT
+                                                                  : ST_EMPLOYED_FT;
     x->flags |= PF_PROGRAMME_JOB;
     if (run->prog->follow_along_days == 0)
         leave_programme(run, x);
@@ -468,10 +465,14 @@ static void person_event(claimant_run *run, uint32_t id, int kind)
         benefit_count(run, x, +1);
         run->res.invalidity_entries[RES_ENTRY_IDX(month_of(run, sim_engine_now(run->eng)),
                                                   x->diagnosis, x->sex)]++;
-        if (x->state == ST_PRIMARY)
-            enter_state(run, x, ST_INVALIDITY);
-        else
-            schedule_person(run, x);
+        if (x->state == ST_PRIMARY) {
+            /* invalidity has the risks of primary incapacity: the drawn
+             * race still holds (the risks are memoryless or on the onset
+             * clock), so nothing is redrawn */
+            set_state(run, x, ST_INVALIDITY);
+            x->entry_day = (float)sim_engine_now(run->eng);
+        }
+        schedule_person(run, x);
         break;
     case T_RECOVERY:
         start_job(run, x, ST_EMPLOYED_FT);
@@ -662,7 +663,7 @@ static void add_person(claimant_run *run, const cohort_params *c, bool from_stoc
         run->error = -1;
         return;
     }
-    population_draw(x, run->p, c, share, from_stock, now, run->rng, person_key(run, x));
+    population_draw(x, run->p, c, share, from_stock, now, person_key(run, x));
     run->state_now[x->state][x->region][x->sex]++;
     benefit_count(run, x, +1);
     if (!from_stock)
@@ -671,25 +672,28 @@ static void add_person(claimant_run *run, const cohort_params *c, bool from_stoc
     schedule_person(run, x);
 }
 
+/* Stream of inflow candidate n: its first number gives the gap before the
+ * candidate, its decision child the acceptance of the thinning. */
+static uint64_t candidate_key(const claimant_run *run, uint64_t n)
+{
+    return sim_rng_child(run->inflow_key, n);
+}
+
 /* Schedules the next candidate arrival of the thinned Poisson inflow. */
 static void schedule_arrival(claimant_run *run)
 {
     if (!(run->inflow_max_rate > 0))
         return;
-    sim_rng_rekey(run->rng, sim_rng_child(sim_rng_child(run->rep_key, UINT64_C(0x1F10E)),
-                                          run->inflow_candidates));
-    double t = sim_engine_now(run->eng) + gsl_ran_exponential(run->rng, 1.0 / run->inflow_max_rate);
+    sim_stream s = sim_stream_at(candidate_key(run, run->inflow_candidates));
+    double t = sim_engine_now(run->eng) + sim_stream_exponential(&s) / run->inflow_max_rate;
     if (t <= run->horizon && sim_schedule(run->eng, t, GLOBAL_TARGET, EV_ARRIVAL) == SIM_NO_EVENT)
         run->error = -1;
 }
 
 static void arrival(claimant_run *run)
 {
-    /* acceptance uniform: second number of the same candidate's stream */
-    sim_rng_rekey(run->rng, sim_rng_child(sim_rng_child(run->rep_key, UINT64_C(0x1F10E)),
-                                          run->inflow_candidates));
-    (void)gsl_rng_uniform(run->rng);
-    double u = gsl_rng_uniform(run->rng);
+    sim_stream s = sim_stream_at(sim_rng_child(candidate_key(run, run->inflow_candidates), 1));
+    double u = sim_stream_uniform(&s);
     uint32_t candidate = (uint32_t)run->inflow_candidates++;
     double year = run->p->start_year + sim_engine_now(run->eng) / DAYS_PER_YEAR;
     double rate = schedule_linear(&run->p->inflow_per_year, year, 0) * run->p->scale / DAYS_PER_YEAR;
@@ -717,8 +721,8 @@ static void cohort_entry(claimant_run *run)
                     sim_engine_now(run->eng));
     if (c->refer_on_entry && run->eff.programme) {
         /* entry is the referral event: it takes the person's next referral
-         * stream, whose later numbers decide the screening (see refer) */
-        claimant_stream(run->rng, person_key(run, x), x, DRAW_REFERRAL);
+         * stream, whose decision stream decides the screening (see refer) */
+        (void)claimant_stream(person_key(run, x), x, DRAW_REFERRAL);
         refer(run, x);
     } else {
         draw_state_risks(run, x);
@@ -799,6 +803,7 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
     run->prog = &run->policy->prog;
     policy_effects_compute(run->policy, &run->eff);
     run->rep_key = sim_rng_replication_key(master_seed, rep);
+    run->inflow_key = sim_rng_child(run->rep_key, UINT64_C(0x1F10E));
     run->horizon = p->horizon_days;
     run->months = (size_t)(p->horizon_days / DAYS_PER_MONTH + 1e-9);
 
@@ -815,12 +820,11 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
     }
     sim_engine_options opt = { .start = 0, .bucket_width = 1.0, .nbuckets = 8192,
                                .capacity_hint = stock + 1024 };
-    run->rng = sim_rng_alloc(run->rep_key);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
     run->people = sim_alloc_large(expect * sizeof *run->people);
     run->stream = sim_alloc_large(expect * sizeof *run->stream);
     run->cap = expect;
-    if (!run->rng || !run->eng || !run->people || !run->stream
+    if (!run->eng || !run->people || !run->stream
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
@@ -863,12 +867,11 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
     /* a trial spans a few years: buckets of a month, a window of ten years */
     sim_engine_options opt = { .start = 0, .bucket_width = 30.0, .nbuckets = 128,
                                .capacity_hint = c->n + 64 };
-    run->rng = sim_rng_alloc(0);
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
     run->people = sim_alloc_large((c->n ? c->n : 1) * sizeof *run->people);
     run->stream = sim_alloc_large((c->n ? c->n : 1) * sizeof *run->stream);
     run->cap = c->n ? c->n : 1;
-    if (!run->rng || !run->eng || !run->people || !run->stream
+    if (!run->eng || !run->people || !run->stream
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
@@ -893,7 +896,6 @@ void claimant_run_free(claimant_run *run)
     if (!run)
         return;
     sim_engine_free(run->eng);
-    gsl_rng_free(run->rng);
     caseload_clear(&run->cl);
     results_clear(&run->res);
     free(run->people);

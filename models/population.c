@@ -3,7 +3,6 @@
 #include "models/population.h"
 
 #include <math.h>
-#include <gsl/gsl_randist.h>
 #include "models/schedule.h"
 
 static const double band_lo[N_AGE] = { 18, 30, 40, 50 };
@@ -22,14 +21,14 @@ static int pick(const double *shares, int n, double u)
 
 void population_draw(person *p, const model_params *mp, const cohort_params *c,
                      const double mental_share[N_SEX], bool from_stock, double now,
-                     gsl_rng *rng, uint64_t pkey)
+                     uint64_t pkey)
 {
-    claimant_stream_once(rng, pkey, DRAW_ATTRIBUTES);
-    double u_sex = gsl_rng_uniform(rng), u_region = gsl_rng_uniform(rng);
-    double u_diag = gsl_rng_uniform(rng), u_sev = gsl_rng_uniform(rng);
-    double u_edu = gsl_rng_uniform(rng), u_band = gsl_rng_uniform(rng);
-    double u_age = gsl_rng_uniform(rng), u_primary = gsl_rng_uniform(rng);
-    double u_onset = gsl_rng_uniform(rng);
+    sim_stream s = claimant_stream_once(pkey, DRAW_ATTRIBUTES);
+    double u_sex = sim_stream_uniform(&s), u_region = sim_stream_uniform(&s);
+    double u_diag = sim_stream_uniform(&s), u_sev = sim_stream_uniform(&s);
+    double u_edu = sim_stream_uniform(&s), u_band = sim_stream_uniform(&s);
+    double u_age = sim_stream_uniform(&s), u_primary = sim_stream_uniform(&s);
+    double u_onset = sim_stream_uniform(&s);
 
     *p = (person){ 0 };
     p->sex = u_sex < c->share_female ? SEX_FEMALE : SEX_MALE;
@@ -72,8 +71,8 @@ void population_draw(person *p, const model_params *mp, const cohort_params *c,
         p->state = ST_PRIMARY;
     }
     p->retire_day = (float)population_retire_day(mp, p);
-    claimant_stream_once(rng, pkey, DRAW_DEATH);
-    p->death_day = (float)population_death_day(mp, p, now, gsl_ran_exponential(rng, 1.0));
+    s = claimant_stream_once(pkey, DRAW_DEATH);
+    p->death_day = (float)population_death_day(mp, p, now, sim_stream_exponential(&s));
 }
 
 double population_death_day(const model_params *mp, const person *p, double now, double e)

@@ -14,7 +14,7 @@
  * ST_PRIMARY or ST_INVALIDITY and the benefit flags; clears counters. */
 void population_draw(person *p, const model_params *mp, const cohort_params *c,
                      const double mental_share[N_SEX], bool from_stock, double now,
-                     gsl_rng *rng, uint64_t pkey);
+                     uint64_t pkey);
 
 /* Day of death by a Gompertz hazard from age at `now`, given Exp(1) draw e. */
 double population_death_day(const model_params *mp, const person *p, double now, double e);

@@ -532,7 +532,7 @@ static int draw_participants(const trial_design *d, uint64_t tkey, trial_workspa
                 sim_rng_rekey(r, sim_rng_child(pkey, TAG_DAY));
                 double day = gsl_rng_uniform(r) * tp->recruitment_days;
                 population_draw(&w->cand[j], &d->model, &d->candidates[g], d->mental_share, true,
-                                day, r, pkey);
+                                day, pkey);
                 if (included(d, &w->cand[j], day)) {
                     w->keys[j] = pkey;
                     break;

@@ -292,7 +292,7 @@ Test(trial, cohort_mode_people_alone_or_together_live_the_same_lives)
     double share[N_SEX] = { 1, 1 };
     for (size_t i = 0; i < N; i++) {
         keys[i] = sim_rng_child(4242, i);
-        population_draw(&pp[i], &mp, &mp.stock, share, true, 3.5 * (double)i, r, keys[i]);
+        population_draw(&pp[i], &mp, &mp.stock, share, true, 3.5 * (double)i, keys[i]);
         end[i] = (float)(3.5 * (double)i + 900);
     }
     double horizon = 3.5 * N + 2000;
