@@ -1,8 +1,9 @@
 /* cmd_bench: `ipsim bench`: the national-scale speed and memory benchmark.
  * Runs one replication of one policy of the default scenario at full scale
- * (about 390,000 people in stock plus about 470,000 new cases a year) for
+ * (about 464,000 people in stock plus about 106,000 new cases a year) for
  * 20 years on one thread, and in the same process times one GSL exponential
- * draw, so the cost per event can be read in draw units on any machine. */
+ * draw, so the cost per event can be read in draw units on any machine (and
+ * the model's own inline ziggurat draw, for comparison). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,19 @@ static double time_exponential(const gsl_rng_type *type, size_t n, double *sink)
         s += gsl_ran_exponential(r, 1.0);
     double dt = cli_now() - t0;
     gsl_rng_free(r);
+    *sink += s;
+    return dt / (double)n;
+}
+
+/* Seconds per inline ziggurat Exp(1) draw from a keyed stream (the draw the
+ * model makes for each competing risk). */
+static double time_ziggurat(size_t n, double *sink)
+{
+    sim_stream st = sim_stream_at(12345);
+    double t0 = cli_now(), s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += sim_stream_exponential(&st);
+    double dt = cli_now() - t0;
     *sink += s;
     return dt / (double)n;
 }
@@ -93,6 +107,7 @@ int cmd_bench(int argc, char **argv)
     double sink = 0;
     double draw_keyed = time_exponential(sim_rng_keyed, 5000000, &sink);
     double draw_mt = time_exponential(gsl_rng_mt19937, 5000000, &sink);
+    double draw_zig = time_ziggurat(5000000, &sink);
 
     double t0 = cli_now();
     claimant_run *run = claimant_run_alloc(&cfg.model, pol, seed, 0);
@@ -127,6 +142,7 @@ int cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(o, "ns_per_event", per_event * 1e9);
     cJSON_AddNumberToObject(o, "ns_per_exponential_draw_keyed", draw_keyed * 1e9);
     cJSON_AddNumberToObject(o, "ns_per_exponential_draw_mt19937", draw_mt * 1e9);
+    cJSON_AddNumberToObject(o, "ns_per_exponential_draw_inline_ziggurat", draw_zig * 1e9);
     cJSON_AddNumberToObject(o, "event_in_draws_keyed", per_event / draw_keyed);
     cJSON_AddNumberToObject(o, "event_in_draws_mt19937", per_event / draw_mt);
     cJSON_AddNumberToObject(o, "model_bytes_per_person", (double)model_bytes / (double)people);
@@ -142,8 +158,8 @@ int cmd_bench(int argc, char **argv)
         printf("  people                 %zu (stock %zu, inflow %zu)\n", people, stock, people - stock);
         printf("  events                 %llu in %.3f s\n", (unsigned long long)res.events, wall);
         printf("  events per second      %.2f million (%.1f ns per event)\n", eps / 1e6, per_event * 1e9);
-        printf("  exponential draw       %.2f ns (keyed SplitMix64), %.2f ns (mt19937)\n",
-               draw_keyed * 1e9, draw_mt * 1e9);
+        printf("  exponential draw       %.2f ns (GSL, keyed SplitMix64), %.2f ns (GSL, mt19937); "
+               "model's inline ziggurat %.2f ns\n", draw_keyed * 1e9, draw_mt * 1e9, draw_zig * 1e9);
         printf("  event / draw           %.2f (keyed), %.2f (mt19937)\n", per_event / draw_keyed,
                per_event / draw_mt);
         printf("  memory per person      %.1f bytes held by the model, %.1f bytes peak RSS\n",
