@@ -30,6 +30,7 @@ struct claimant_run {
     const policy_params *policy;
     const programme_params *prog;
     policy_effects eff;
+    double now;                  /* time of the event being handled (days) */
     uint64_t rep_key;
     uint64_t inflow_key;         /* parent of the inflow candidates' streams */
     sim_engine *eng;
@@ -82,7 +83,7 @@ static size_t month_of(const claimant_run *run, double t)
 static void log_event(claimant_run *run, uint32_t id, int from, int to)
 {
     run_results *r = &run->res;
-    double now = sim_engine_now(run->eng);
+    double now = run->now;
     r->flows[RES_FLOW_IDX(month_of(run, now), from, to)]++;
     if (!run->p->event_log)
         return;
@@ -108,7 +109,7 @@ static void set_state(claimant_run *run, person *x, int to)
     log_event(run, (uint32_t)(x - run->people), from, to);
     if (run->cohort && run->cohort->on_state)
         run->cohort->on_state(run->cohort->arg, (size_t)(x - run->people), x, from, to,
-                              sim_engine_now(run->eng));
+                              run->now);
 }
 
 static void benefit_count(claimant_run *run, const person *x, int delta)
@@ -159,14 +160,15 @@ static void race_enter(race *r, double t, int kind)
 }
 
 /* Draws one competing risk and enters it in the race. `delay` days pass
- * before the hazard's clock starts (from the state entry). */
+ * before the hazard's clock starts (from the state entry); `age_band` is the
+ * person's age band now (computed once per race). */
 static void race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey,
                         const hazard *h, draw_purpose purpose, double ratio, int kind,
-                        double delay)
+                        double delay, int age_band)
 {
     if (h->shape == HAZ_NONE)
         return;
-    double now = sim_engine_now(run->eng);
+    double now = run->now;
     double in_state = now - x->entry_day;
     double age;
     double wait = 0;
@@ -179,8 +181,7 @@ static void race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey,
             age = 0;
         }
     }
-    ratio *= hazard_ratio(h, x->sex, hazard_age_band(claimant_age_years(x, now)), x->region,
-                          x->severity, x->education);
+    ratio *= hazard_ratio(h, x->sex, age_band, x->region, x->severity, x->education);
     sim_stream st = claimant_stream(pkey, x, purpose);
     double e = sim_stream_exponential(&st);
     race_enter(r, now + wait + hazard_residual(h, age, e, ratio), kind);
@@ -195,7 +196,7 @@ static bool referral_eligible(const claimant_run *run, const person *x)
         return false;
     if (run->cl.region[x->region].closed) /* scheduled capacity of 0 coaches */
         return false;
-    return claimant_age_years(x, sim_engine_now(run->eng)) < p->referral_max_age;
+    return claimant_age_years(x, run->now) < p->referral_max_age;
 }
 
 static bool supported(const person *x) { return (x->flags & PF_ENROLLED) != 0; }
@@ -207,21 +208,24 @@ static void draw_state_risks(claimant_run *run, person *x)
     const policy_effects *eff = &run->eff;
     uint64_t pkey = person_key(run, x);
     race r = { INFINITY, T_NONE };
+    int band = hazard_age_band(claimant_age_years(x, run->now));
     switch (x->state) {
     case ST_PRIMARY:
     case ST_INVALIDITY:
-        race_hazard(run, &r, x, pkey, &p->recovery, DRAW_RECOVERY, 1, T_RECOVERY, 0);
-        race_hazard(run, &r, x, pkey, &p->part_time_start, DRAW_PART_TIME, 1, T_PART_TIME_START, 0);
+        race_hazard(run, &r, x, pkey, &p->recovery, DRAW_RECOVERY, 1, T_RECOVERY, 0, band);
+        race_hazard(run, &r, x, pkey, &p->part_time_start, DRAW_PART_TIME, 1, T_PART_TIME_START,
+                    0, band);
         if (referral_eligible(run, x))
-            race_hazard(run, &r, x, pkey, &p->referral, DRAW_REFERRAL, 1, T_REFERRAL, 0);
+            race_hazard(run, &r, x, pkey, &p->referral, DRAW_REFERRAL, 1, T_REFERRAL, 0, band);
         break;
     case ST_WAITING:
-        race_hazard(run, &r, x, pkey, &p->recovery, DRAW_RECOVERY, 1, T_RECOVERY, 0);
+        race_hazard(run, &r, x, pkey, &p->recovery, DRAW_RECOVERY, 1, T_RECOVERY, 0, band);
         break;
     case ST_TRAINING:
-        race_hazard(run, &r, x, pkey, &run->prog->training_end, DRAW_TRAINING, 1, T_TRAINING_END, 0);
-        race_hazard(run, &r, x, pkey, &p->dropout, DRAW_DROPOUT, eff->dropout, T_DROPOUT, 0);
-        race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE, eff->relapse, T_RELAPSE, 0);
+        race_hazard(run, &r, x, pkey, &run->prog->training_end, DRAW_TRAINING, 1, T_TRAINING_END,
+                    0, band);
+        race_hazard(run, &r, x, pkey, &p->dropout, DRAW_DROPOUT, eff->dropout, T_DROPOUT, 0, band);
+        race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE, eff->relapse, T_RELAPSE, 0, band);
         break;
     case ST_JOB_SEARCH: {
         double accept = 1 - p->offer_refusal * eff->refusal_ratio;
@@ -232,9 +236,9 @@ static void draw_state_risks(claimant_run *run, person *x)
             && run->cl.region[x->region].coaches)
             coach = run->cohort->coach_job_find[x->region][x->coach];
         race_hazard(run, &r, x, pkey, &p->job_find, DRAW_JOB_FIND, eff->job_find * accept * coach,
-                    T_JOB_FIND, run->prog->first_contact_days);
-        race_hazard(run, &r, x, pkey, &p->dropout, DRAW_DROPOUT, eff->dropout, T_DROPOUT, 0);
-        race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE, eff->relapse, T_RELAPSE, 0);
+                    T_JOB_FIND, run->prog->first_contact_days, band);
+        race_hazard(run, &r, x, pkey, &p->dropout, DRAW_DROPOUT, eff->dropout, T_DROPOUT, 0, band);
+        race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE, eff->relapse, T_RELAPSE, 0, band);
         if (run->prog->max_search_days > 0)
             race_enter(&r, x->entry_day + run->prog->max_search_days, T_SEARCH_END);
         break;
@@ -246,11 +250,11 @@ static void draw_state_risks(claimant_run *run, person *x)
             loss *= eff->job_loss_match;
         if (supported(x))
             loss *= eff->job_loss_support;
-        race_hazard(run, &r, x, pkey, &p->job_loss, DRAW_JOB_LOSS, loss, T_JOB_LOSS, 0);
+        race_hazard(run, &r, x, pkey, &p->job_loss, DRAW_JOB_LOSS, loss, T_JOB_LOSS, 0, band);
         race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE,
-                    supported(x) ? eff->relapse : 1, T_RELAPSE, 0);
+                    supported(x) ? eff->relapse : 1, T_RELAPSE, 0, band);
         if (x->state == ST_EMPLOYED_PT)
-            race_hazard(run, &r, x, pkey, &p->part_to_full, DRAW_PT_TO_FT, 1, T_PT_TO_FT, 0);
+            race_hazard(run, &r, x, pkey, &p->part_to_full, DRAW_PT_TO_FT, 1, T_PT_TO_FT, 0, band);
         else
             race_enter(&r, x->entry_day + p->sustained_days, T_SUSTAINED);
         if (supported(x) && run->prog->follow_along_days > 0)
@@ -282,7 +286,7 @@ static void schedule_person(claimant_run *run, person *x)
         return;
     if (run->cohort && run->cohort->end_day && !(r.time <= run->cohort->end_day[x - run->people]))
         return;
-    double now = sim_engine_now(run->eng);
+    double now = run->now;
     if (r.time < now)
         r.time = now;
     x->pending = sim_schedule(run->eng, r.time, (uint32_t)(x - run->people), (uint16_t)r.kind);
@@ -294,7 +298,7 @@ static void schedule_person(claimant_run *run, person *x)
 static void enter_state(claimant_run *run, person *x, int to)
 {
     set_state(run, x, to);
-    x->entry_day = (float)sim_engine_now(run->eng);
+    x->entry_day = (float)run->now;
     draw_state_risks(run, x);
     schedule_person(run, x);
 }
@@ -351,7 +355,7 @@ static void leave_programme(claimant_run *run, person *x)
 static void close_job(claimant_run *run, person *x)
 {
     if (claimant_is_employed(x))
-        x->days_employed += (float)(sim_engine_now(run->eng) - x->entry_day);
+        x->days_employed += (float)(run->now - x->entry_day);
     x->flags &= ~PF_PROGRAMME_JOB;
 }
 
@@ -361,7 +365,7 @@ static void return_to_benefit(claimant_run *run, person *x)
 {
     if (x->flags & PF_ON_BENEFIT)
         return;
-    double now = sim_engine_now(run->eng);
+    double now = run->now;
     if (now - x->entry_day > run->p->benefit_return_days) {
         x->onset_day = (float)now;
         x->flags &= ~PF_INVALIDITY;
@@ -379,7 +383,7 @@ static void back_to_incapacity(claimant_run *run, person *x)
 
 static void start_job(claimant_run *run, person *x, int state)
 {
-    double now = sim_engine_now(run->eng);
+    double now = run->now;
     if (!(x->first_job_day <= now))
         x->first_job_day = (float)now;
     if (x->state == ST_WAITING)
@@ -396,7 +400,7 @@ static void exit_to(claimant_run *run, person *x, int state)
     leave_programme(run, x);
     set_benefit(run, x, false);
     set_state(run, x, state);
-    x->entry_day = (float)sim_engine_now(run->eng);
+    x->entry_day = (float)run->now;
     x->next_time = INFINITY;
     x->next_kind = T_NONE;
 }
@@ -463,14 +467,14 @@ static void person_event(claimant_run *run, uint32_t id, int kind)
         benefit_count(run, x, -1);
         x->flags |= PF_INVALIDITY;
         benefit_count(run, x, +1);
-        run->res.invalidity_entries[RES_ENTRY_IDX(month_of(run, sim_engine_now(run->eng)),
+        run->res.invalidity_entries[RES_ENTRY_IDX(month_of(run, run->now),
                                                   x->diagnosis, x->sex)]++;
         if (x->state == ST_PRIMARY) {
             /* invalidity has the risks of primary incapacity: the drawn
              * race still holds (the risks are memoryless or on the onset
              * clock), so nothing is redrawn */
             set_state(run, x, ST_INVALIDITY);
-            x->entry_day = (float)sim_engine_now(run->eng);
+            x->entry_day = (float)run->now;
         }
         schedule_person(run, x);
         break;
@@ -573,7 +577,7 @@ static void open_region(claimant_run *run, int r)
             continue;
         race rc = { x->next_time, x->next_kind };
         race_hazard(run, &rc, x, person_key(run, x), &run->p->referral, DRAW_REFERRAL, 1,
-                    T_REFERRAL, 0);
+                    T_REFERRAL, 0, hazard_age_band(claimant_age_years(x, run->now)));
         if (rc.kind == T_REFERRAL) {
             x->next_time = (float)rc.time;
             x->next_kind = T_REFERRAL;
@@ -587,7 +591,7 @@ static void open_region(claimant_run *run, int r)
 static void apply_capacity(claimant_run *run)
 {
     const programme_params *g = run->prog;
-    double now = sim_engine_now(run->eng);
+    double now = run->now;
     double year = run->p->start_year + now / DAYS_PER_YEAR + 1e-9;
     for (int r = 0; r < N_REGION; r++) {
         double c = coaches_in_year(&g->coaches_by_year[r], year);
@@ -652,7 +656,7 @@ static person *new_person(claimant_run *run, uint64_t key)
 static void add_person(claimant_run *run, const cohort_params *c, bool from_stock,
                        uint32_t stream)
 {
-    double now = sim_engine_now(run->eng);
+    double now = run->now;
     double share[N_SEX];
     if (from_stock)
         memcpy(share, c->share_mental, sizeof share);
@@ -685,7 +689,7 @@ static void schedule_arrival(claimant_run *run)
     if (!(run->inflow_max_rate > 0))
         return;
     sim_stream s = sim_stream_at(candidate_key(run, run->inflow_candidates));
-    double t = sim_engine_now(run->eng) + sim_stream_exponential(&s) / run->inflow_max_rate;
+    double t = run->now + sim_stream_exponential(&s) / run->inflow_max_rate;
     if (t <= run->horizon && sim_schedule(run->eng, t, GLOBAL_TARGET, EV_ARRIVAL) == SIM_NO_EVENT)
         run->error = -1;
 }
@@ -695,7 +699,7 @@ static void arrival(claimant_run *run)
     sim_stream s = sim_stream_at(sim_rng_child(candidate_key(run, run->inflow_candidates), 1));
     double u = sim_stream_uniform(&s);
     uint32_t candidate = (uint32_t)run->inflow_candidates++;
-    double year = run->p->start_year + sim_engine_now(run->eng) / DAYS_PER_YEAR;
+    double year = run->p->start_year + run->now / DAYS_PER_YEAR;
     double rate = schedule_linear(&run->p->inflow_per_year, year, 0) * run->p->scale / DAYS_PER_YEAR;
     if (u * run->inflow_max_rate < rate)
         add_person(run, &run->p->inflow, false, candidate);
@@ -718,7 +722,7 @@ static void cohort_entry(claimant_run *run)
     log_event(run, (uint32_t)(x - run->people), ST_OUTSIDE, x->state);
     if (c->on_state)
         c->on_state(c->arg, (size_t)(x - run->people), x, ST_OUTSIDE, x->state,
-                    sim_engine_now(run->eng));
+                    run->now);
     if (c->refer_on_entry && run->eff.programme) {
         /* entry is the referral event: it takes the person's next referral
          * stream, whose decision stream decides the screening (see refer) */
@@ -758,6 +762,7 @@ static int model_event(void *model, sim_engine *eng, const sim_event *ev)
 {
     (void)eng;
     claimant_run *run = model;
+    run->now = ev->time;
     if (ev->kind == EV_MONTH)
         snapshot(run);
     else if (ev->kind == EV_ARRIVAL)
