@@ -57,8 +57,9 @@ int cmd_bench(int argc, char **argv)
             printf("Usage: ipsim bench [CONFIG] [--years Y] [--scale X] [--policy NAME] [--seed S] [--json]\n\n"
                    "National-scale benchmark: one replication of one policy (default ips) of\n"
                    "CONFIG (default: built-in scenario) at scale 1 for 20 years, on one thread.\n"
-                   "Prints events, events per second, peak memory per person and the time of\n"
-                   "one GSL exponential draw measured in the same run.\n");
+                   "Prints events, events per second, peak memory per person, and the time of\n"
+                   "one GSL exponential draw (keyed SplitMix64 and mt19937) and of the model's\n"
+                   "inline ziggurat draw, measured in the same run.\n");
             return EXIT_OK;
         } else if (!strcmp(a, "--years")) {
             if (!cli_option_u64(argc, argv, &i, 1, 100, &years))

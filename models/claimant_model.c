@@ -31,6 +31,7 @@ struct claimant_run {
     const programme_params *prog;
     policy_effects eff;
     double now;                  /* time of the event being handled (days) */
+    bool anniversary_keeps_race; /* see keeps_race_at_anniversary */
     uint64_t rep_key;
     uint64_t inflow_key;         /* parent of the inflow candidates' streams */
     sim_engine *eng;
@@ -185,6 +186,24 @@ static void race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey,
     sim_stream st = claimant_stream(pkey, x, purpose);
     double e = sim_stream_exponential(&st);
     race_enter(r, now + wait + hazard_residual(h, age, e, ratio), kind);
+}
+
+/* Whether a drawn time of hazard h stays valid when the state changes but
+ * the hazard does not: yes on the onset clock (the clock does not restart)
+ * and for a constant hazard (memoryless). */
+static bool survives_state_change(const hazard *h)
+{
+    return h->shape == HAZ_NONE || h->shape == HAZ_EXPONENTIAL || h->clock == CLOCK_ONSET;
+}
+
+/* At the one-year anniversary primary incapacity becomes invalidity, with
+ * the same risks: the race drawn in primary incapacity can be kept when
+ * every one of them survives the state change (the default scenario);
+ * otherwise the risks are redrawn on the new state's clock. */
+static bool keeps_race_at_anniversary(const model_params *p)
+{
+    return survives_state_change(&p->recovery) && survives_state_change(&p->part_time_start)
+           && survives_state_change(&p->referral);
 }
 
 static bool referral_eligible(const claimant_run *run, const person *x)
@@ -469,10 +488,13 @@ static void person_event(claimant_run *run, uint32_t id, int kind)
         benefit_count(run, x, +1);
         run->res.invalidity_entries[RES_ENTRY_IDX(month_of(run, run->now),
                                                   x->diagnosis, x->sex)]++;
+        if (x->state == ST_PRIMARY && !run->anniversary_keeps_race) {
+            enter_state(run, x, ST_INVALIDITY);
+            break;
+        }
         if (x->state == ST_PRIMARY) {
-            /* invalidity has the risks of primary incapacity: the drawn
-             * race still holds (the risks are memoryless or on the onset
-             * clock), so nothing is redrawn */
+            /* invalidity has the risks of primary incapacity, each on the
+             * onset clock or memoryless: the drawn race still holds */
             set_state(run, x, ST_INVALIDITY);
             x->entry_day = (float)run->now;
         }
@@ -807,6 +829,7 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
     run->policy = &p->policy[policy];
     run->prog = &run->policy->prog;
     policy_effects_compute(run->policy, &run->eff);
+    run->anniversary_keeps_race = keeps_race_at_anniversary(p);
     run->rep_key = sim_rng_replication_key(master_seed, rep);
     run->inflow_key = sim_rng_child(run->rep_key, UINT64_C(0x1F10E));
     run->horizon = p->horizon_days;
@@ -861,6 +884,7 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
     run->policy = &p->policy[policy];
     run->prog = &run->policy->prog;
     policy_effects_compute(run->policy, &run->eff);
+    run->anniversary_keeps_race = keeps_race_at_anniversary(p);
     run->cohort = c;
     run->horizon = c->horizon;
     run->months = (size_t)(c->horizon / DAYS_PER_MONTH + 1e-9);

@@ -4,7 +4,9 @@
  * Each person has one pending event: the earliest of the transition drawn
  * for the current state (competing risks) and the person's own clocks
  * (death, pension age, 12-month invalidity anniversary). A state change
- * redraws the state's risks. Global events are the monthly snapshot and the
+ * redraws the state's risks, except the anniversary (primary incapacity to
+ * invalidity), which keeps the drawn race when every risk of the state is
+ * on the onset clock or constant (the default). Global events are the monthly snapshot and the
  * next arrival of the inflow (Poisson, time-varying rate, by thinning).
  * Programme places are limited by coaches x caseload; a freed place admits
  * the longest-waiting person of the region (cancelling their pending event).

@@ -72,7 +72,7 @@ PRESETS = {
                    ("transitions.part_time_start*", 0.01, 100, 0.2),
                    ("transitions.job_loss*", 0.01, 100, 0.2),
                    ("transitions.part_time_to_full_time*", 0.01, 100, 0.2)],
-        "start": [4.0, 0.72, 0.094, 18.9, 1, 1, 1, 1],
+        "start": [4.4081, 0.6801, 0.068, 11.98, 0.5047, 0.7837, 0.3162, 1.5371],
         "prior_factor": 6,
         "targets": {
             "ever_worked_30m ips": (lambda am: am["ever_worked_30m"]["ips"], 0.39, 0.02),
@@ -223,7 +223,9 @@ def main():
     ap.add_argument("--iters", type=int, default=40)
     ap.add_argument("--start", help="comma-separated starting values")
     ap.add_argument("--prior-factor", type=float,
-                    help="weight of the hazard multipliers' prior (default: the preset's)")
+                    help="factor F of the hazard multipliers' prior: a multiplier of F or 1/F "
+                         "costs as much as missing a target by its tolerance (larger F, weaker "
+                         "prior; default: the preset's)")
     ap.add_argument("--threads", type=int, help="worker threads of ipsim power (default: its own)")
     a = ap.parse_args()
     preset = dict(PRESETS[a.preset])

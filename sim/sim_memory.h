@@ -5,7 +5,8 @@
  * several megabytes are therefore aligned to 2 MiB and offered to the kernel
  * for transparent huge pages (madvise), which it may or may not grant; the
  * results never depend on it. The memory is ordinary heap memory: release it
- * with free(), resize it with realloc().
+ * with free(); to grow it and keep the alignment, allocate anew and copy
+ * (realloc works but drops the alignment and the hint).
  */
 #ifndef IPSIM_SIM_MEMORY_H
 #define IPSIM_SIM_MEMORY_H

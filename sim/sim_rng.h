@@ -61,7 +61,7 @@ static inline double sim_stream_uniform(sim_stream *s)
 }
 
 /* Exp(1) by the ziggurat method (Marsaglia & Tsang 2000, J Stat Softw 5(8))
- * with 256 layers: about 99% of draws take one 64-bit number, a multiply and
+ * with 256 layers: about 98% of draws take one 64-bit number, a multiply and
  * a compare; the rest go to sim_stream_exponential_slow. */
 extern const double *const sim_zig_x; /* layer edges x[0..256], see sim_rng.c */
 double sim_stream_exponential_slow(sim_stream *s, uint64_t bits);

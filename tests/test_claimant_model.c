@@ -260,3 +260,43 @@ Test(claimant_model, fidelity_scales_ips_effects)
     cr_expect_float_eq(e.job_find, sqrt(1.6), 1e-12);
     config_clear(&cfg);
 }
+
+/* The anniversary keeps the race drawn in primary incapacity only when every
+ * risk of that state survives the state change (onset clock or constant
+ * hazard). A near-deterministic state-clock Weibull start of part-time work
+ * (shape 20, scale 500 days) must be redrawn at the anniversary: new cases
+ * then start part-time work about 365 + 500 days after onset, never near
+ * 500 days, which is when a kept race would fire (the few whose first draw
+ * falls within the first year start in primary incapacity). */
+Test(claimant_model, anniversary_redraws_risks_whose_clock_restarts)
+{
+    ipsim_config cfg;
+    load("{\"run\": {\"years\": 4, \"scale\": 0.01, \"seed\": 5, \"event_log\": true},"
+         " \"population\": {\"stock\": {\"people\": 0}},"
+         " \"transitions\": {\"recovery\": {\"shape\": \"none\"},"
+         "   \"part_time_start\": {\"shape\": \"weibull\", \"weibull_shape\": 20,"
+         "                         \"weibull_scale_days\": 500}}}",
+         &cfg);
+    claimant_run *run =
+        claimant_run_alloc(&cfg.model, policy_index(&cfg, "status_quo"), cfg.seed, 0);
+    cr_assert_not_null(run);
+    run_results res;
+    cr_assert_eq(claimant_run_finish(run, &res), 0);
+    size_t starts = 0;
+    for (size_t e = 0; e < res.nlog; e++) {
+        const event_record *ev = &res.log[e];
+        if (ev->to != ST_EMPLOYED_PT)
+            continue;
+        double since_onset = ev->time - res.people[ev->person].arrival_day;
+        if (since_onset < 365.25)
+            continue; /* the rare early draws fire in primary incapacity */
+        cr_assert_gt(since_onset, 365.25 + 200,
+                     "person %u started part-time work %.0f days after onset", ev->person,
+                     since_onset);
+        starts++;
+    }
+    cr_expect_gt(starts, 500, "too few part-time starts (%zu): test too weak", starts);
+    results_clear(&res);
+    claimant_run_free(run);
+    config_clear(&cfg);
+}
