@@ -18,6 +18,12 @@
 #include "models/claimant_model.h"
 #include "sim/sim_rng.h"
 
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* Seconds per gsl_ran_exponential draw with generator type `type`. */
 static double time_exponential(const gsl_rng_type *type, size_t n, double *sink)
 {
@@ -48,21 +54,27 @@ static double time_ziggurat(size_t n, double *sink)
 int cmd_bench(int argc, char **argv)
 {
     const char *config = NULL, *policy_name = "ips";
-    uint64_t years = 20, seed = 1;
+    uint64_t years = 20, seed = 1, runs = 1;
     double scale = 1.0;
     bool json = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("Usage: ipsim bench [CONFIG] [--years Y] [--scale X] [--policy NAME] [--seed S] [--json]\n\n"
+            printf("Usage: ipsim bench [CONFIG] [--years Y] [--scale X] [--policy NAME] [--seed S]\n"
+                   "                   [--runs N] [--json]\n\n"
                    "National-scale benchmark: one replication of one policy (default ips) of\n"
                    "CONFIG (default: built-in scenario) at scale 1 for 20 years, on one thread.\n"
                    "Prints events, events per second, peak memory per person, and the time of\n"
                    "one GSL exponential draw (keyed SplitMix64 and mt19937) and of the model's\n"
-                   "inline ziggurat draw, measured in the same run.\n");
+                   "inline ziggurat draw, measured in the same run. --runs N repeats the\n"
+                   "identical run N times (default 1) and reports the median time with the\n"
+                   "fastest and slowest, for machines whose speed varies from run to run.\n");
             return EXIT_OK;
         } else if (!strcmp(a, "--years")) {
             if (!cli_option_u64(argc, argv, &i, 1, 100, &years))
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--runs")) {
+            if (!cli_option_u64(argc, argv, &i, 1, 100, &runs))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
             if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
@@ -110,22 +122,31 @@ int cmd_bench(int argc, char **argv)
     double draw_mt = time_exponential(gsl_rng_mt19937, 5000000, &sink);
     double draw_zig = time_ziggurat(5000000, &sink);
 
-    double t0 = cli_now();
-    claimant_run *run = claimant_run_alloc(&cfg.model, pol, seed, 0);
+    double walls[100];
     run_results res;
     memset(&res, 0, sizeof res);
-    if (!run || claimant_run_finish(run, &res) != 0) {
-        fprintf(stderr, "ipsim bench: the run failed (out of memory?)\n");
+    for (uint64_t k = 0; k < runs; k++) {
+        results_clear(&res); /* the results of the previous run */
+        memset(&res, 0, sizeof res);
+        double t0 = cli_now();
+        claimant_run *run = claimant_run_alloc(&cfg.model, pol, seed, 0);
+        if (!run || claimant_run_finish(run, &res) != 0) {
+            fprintf(stderr, "ipsim bench: the run failed (out of memory?)\n");
+            claimant_run_free(run);
+            config_clear(&cfg);
+            return EXIT_FAIL;
+        }
+        walls[k] = cli_now() - t0;
         claimant_run_free(run);
-        config_clear(&cfg);
-        return EXIT_FAIL;
     }
-    double wall = cli_now() - t0;
+    double sorted[100];
+    memcpy(sorted, walls, runs * sizeof *walls);
+    qsort(sorted, runs, sizeof *sorted, compare_double);
+    double wall = runs % 2 ? sorted[runs / 2] : 0.5 * (sorted[runs / 2 - 1] + sorted[runs / 2]);
     size_t people = res.npeople, stock = 0;
     for (size_t i = 0; i < people; i++)
         stock += res.people[i].from_stock;
     size_t model_bytes = res.peak_memory;
-    claimant_run_free(run);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double per_event = wall / (double)res.events;
@@ -138,7 +159,13 @@ int cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(o, "people_stock", (double)stock);
     cJSON_AddNumberToObject(o, "people_total", (double)people);
     cJSON_AddNumberToObject(o, "events", (double)res.events);
+    cJSON_AddNumberToObject(o, "runs", (double)runs);
     cJSON_AddNumberToObject(o, "seconds", wall);
+    cJSON_AddNumberToObject(o, "seconds_min", sorted[0]);
+    cJSON_AddNumberToObject(o, "seconds_max", sorted[runs - 1]);
+    cJSON *each = cJSON_AddArrayToObject(o, "seconds_per_run");
+    for (uint64_t k = 0; k < runs; k++)
+        cJSON_AddItemToArray(each, cJSON_CreateNumber(walls[k]));
     cJSON_AddNumberToObject(o, "events_per_second", eps);
     cJSON_AddNumberToObject(o, "ns_per_event", per_event * 1e9);
     cJSON_AddNumberToObject(o, "ns_per_exponential_draw_keyed", draw_keyed * 1e9);
@@ -157,7 +184,12 @@ int cmd_bench(int argc, char **argv)
         printf("ipsim bench: policy %s, %llu years, scale %g, one replication, one thread\n",
                cfg.model.policy[pol].name, (unsigned long long)years, scale);
         printf("  people                 %zu (stock %zu, inflow %zu)\n", people, stock, people - stock);
-        printf("  events                 %llu in %.3f s\n", (unsigned long long)res.events, wall);
+        if (runs == 1)
+            printf("  events                 %llu in %.3f s\n", (unsigned long long)res.events, wall);
+        else
+            printf("  events                 %llu in %.3f s (median of %llu runs; %.3f-%.3f s)\n",
+                   (unsigned long long)res.events, wall, (unsigned long long)runs, sorted[0],
+                   sorted[runs - 1]);
         printf("  events per second      %.2f million (%.1f ns per event)\n", eps / 1e6, per_event * 1e9);
         printf("  exponential draw       %.2f ns (GSL, keyed SplitMix64), %.2f ns (GSL, mt19937); "
                "model's inline ziggurat %.2f ns\n", draw_keyed * 1e9, draw_mt * 1e9, draw_zig * 1e9);
