@@ -1,6 +1,6 @@
 /* cmd_bench: `ipsim bench`: the national-scale speed and memory benchmark.
  * Runs one replication of one policy of the default scenario at full scale
- * (about 464,000 people in stock plus about 106,000 new cases a year) for
+ * (about 465,000 people in stock plus about 108,000 new cases a year) for
  * 20 years on one thread, and in the same process times one GSL exponential
  * draw, so the cost per event can be read in draw units on any machine (and
  * the model's own inline ziggurat draw, for comparison). */
