@@ -61,8 +61,10 @@ static inline uint64_t claimant_key(uint64_t rep_key, uint32_t id)
     return sim_rng_child(rep_key, (uint64_t)id + 1);
 }
 
-/* Key of the k-th stream of `purpose` of person `pkey`: one mix of a label
- * that no other (purpose, k) and no one-off purpose shares. */
+/* Key of the k-th stream of `purpose` of person `pkey`: a child of the
+ * person's key under a label that no other (purpose, k) and no one-off
+ * purpose shares (one child, where a purpose key and its k-th child took
+ * two). */
 static inline uint64_t claimant_draw_key(uint64_t pkey, draw_purpose purpose, unsigned k)
 {
     return sim_rng_child(pkey, 256u * ((unsigned)purpose + 1) + (k & 0xffu));
