@@ -9,11 +9,15 @@
  * Level 0 holds ticks >= lo of block blk0 (ticks blk0 B0 .. blk0 B0 + B0 - 1),
  * level 1 one bucket per later block below tick B0 B1, the overflow all later
  * ticks; when both levels are spent the origin restarts at the earliest
- * overflow time. An event's id has a live bit (pending) and a held bit
- * (stored); cancelling clears the live bit and the id is freed when the
- * event is reached. */
+ * overflow time. Every bucket and the overflow hold their keys in seq
+ * order (appends are newest; cascading, jumping and re-binning refile in
+ * seq order), so sorting a bucket by time alone, stably, gives the (time,
+ * seq) order without comparing seqs. An event's id has a live bit (pending)
+ * and a held bit (stored); cancelling clears the live bit and the id is
+ * freed when the event is reached. */
 #include "sim/sim_queue.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +43,12 @@ enum { EV_PENDING = 1 }; /* sim_event.status of popped events */
 
 /* How far ahead in the run to prefetch the pending bits. */
 #define LIVE_AHEAD 16
+
+/* A drained bucket of n keys is counted into SUB_PER_KEY n sub-intervals of
+ * its tick (few keys share one, so few are out of order after). */
+#ifndef SUB_PER_KEY
+#define SUB_PER_KEY 2
+#endif
 
 /* Runs of at most this many keys are sorted by insertion. */
 #define SMALL_SORT 24
@@ -114,9 +124,11 @@ struct sim_queue {
     qkey *run;              /* sorted by (time, seq); served from run_head */
     size_t run_head, run_len, run_cap;
     qkey *scratch;          /* run_cap keys: merge-sort workspace */
-    uint32_t *cnt;          /* counting-sort workspace, run_cap + 1 entries */
+    uint32_t *cnt;          /* counting-sort workspace: SUB_PER_KEY run_cap + 1
+                               counts, then run_cap sub-intervals */
     qkey *side;             /* binary heap on (time, seq) */
     size_t side_len, side_cap;
+    qkey taken;             /* the last key take_slow took from the side heap */
 
     /* bucket blocks: allocated in slabs, recycled through a free list */
     qblock *blk_free;
@@ -349,7 +361,7 @@ static SQ_NOINLINE int run_reserve(sim_queue *q, size_t n)
     size_t cap = q->run_cap ? q->run_cap : 256;
     while (cap < n)
         cap *= 2;
-    uint32_t *c = malloc((cap + 1) * sizeof *c);
+    uint32_t *c = malloc(((SUB_PER_KEY + 1) * cap + 1) * sizeof *c);
     qkey *sc = malloc(cap * sizeof *sc);
     qkey *r = c && sc ? realloc(q->run, cap * sizeof *r) : NULL;
     if (!r) {
@@ -477,18 +489,18 @@ static qkey *file_slot(sim_queue *q, double d)
  * key with time <= t) if that moves few keys; else NULL. */
 static qkey *run_slot(sim_queue *q, double t)
 {
-    size_t h = q->run_head, j = h, end = h + RUN_INSERT_MAX;
-    if (h == 0)
+    size_t h = q->run_head, end = h + RUN_INSERT_MAX;
+    if (h == 0 || (end < q->run_len && !(t < key_time(&q->run[end]))))
         return NULL;
-    if (end > q->run_len)
-        end = q->run_len;
-    while (j < end && !(t < key_time(&q->run[j])))
-        j++;
-    if (j < q->run_len && !(t < key_time(&q->run[j])))
-        return NULL;
-    memmove(q->run + h - 1, q->run + h, (j - h) * sizeof *q->run);
+    /* the run is sorted: the place is before `end`; shift the keys before it
+     * down by one, into the slot the last pop freed */
+    qkey *r = q->run, *stop = r + (end < q->run_len ? end : q->run_len), *p = r + h;
+    while (p < stop && !(t < key_time(p))) {
+        p[-1] = p[0];
+        p++;
+    }
     q->run_head = h - 1;
-    return &q->run[j - 1];
+    return p - 1;
 }
 
 /* The place for a push not handled by the fast path: a level, the overflow,
@@ -581,47 +593,25 @@ int sim_queue_cancel(sim_queue *q, sim_event_id id)
 
 /* ---- sorting a drained bucket -------------------------------------------- */
 
+/* Stable sorts by time alone: a bucket's keys are stored in seq order, so
+ * keeping equal times in place gives the (time, seq) order. */
 static void insertion_sort(qkey *a, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
+        double t = key_time(&a[i]);
+        if (!(t < key_time(&a[i - 1])))
+            continue;
         qkey k = a[i];
         size_t j = i;
-        while (j > 0 && key_before(&k, &a[j - 1])) {
+        do {
             a[j] = a[j - 1];
             j--;
-        }
+        } while (j > 0 && t < key_time(&a[j - 1]));
         a[j] = k;
     }
 }
 
-/* Sifts a[r] down the max-heap a[0..n). */
-static void sift_down(qkey *a, size_t r, size_t n)
-{
-    qkey x = a[r];
-    for (size_t c; (c = 2 * r + 1) < n; r = c) {
-        if (c + 1 < n && key_before(&a[c], &a[c + 1]))
-            c++;
-        if (!key_before(&x, &a[c]))
-            break;
-        a[r] = a[c];
-    }
-    a[r] = x;
-}
-
-/* In-place heapsort of a[0..n): no workspace, O(n log n); for rare paths. */
-static void heap_sort(qkey *a, size_t n)
-{
-    for (size_t i = n / 2; i-- > 0;)
-        sift_down(a, i, n);
-    for (size_t m = n; m > 1;) {
-        qkey top = a[0];
-        a[0] = a[--m];
-        a[m] = top;
-        sift_down(a, 0, m);
-    }
-}
-
-/* Bottom-up merge sort of a[0..n) using tmp[0..n). */
+/* Bottom-up merge sort of a[0..n) using tmp[0..n); stable, by time. */
 static void merge_sort(qkey *a, size_t n, qkey *tmp)
 {
     for (size_t i = 0; i < n; i += SMALL_SORT)
@@ -632,7 +622,7 @@ static void merge_sort(qkey *a, size_t n, qkey *tmp)
             size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
             size_t i = lo, j = mid, o = lo;
             while (i < mid && j < hi)
-                dst[o++] = key_before(&src[j], &src[i]) ? src[j++] : src[i++];
+                dst[o++] = key_time(&src[j]) < key_time(&src[i]) ? src[j++] : src[i++];
             while (i < mid)
                 dst[o++] = src[i++];
             while (j < hi)
@@ -646,55 +636,86 @@ static void merge_sort(qkey *a, size_t n, qkey *tmp)
         memcpy(a, src, n * sizeof *a);
 }
 
-/* Sub-interval of a key within its tick: monotone in time, in [0, n). */
-static inline size_t sub_of(const sim_queue *q, const qkey *k, double tick, double n)
+/* Sifts a[r] down the max-heap a[0..n) on (time, seq). */
+static void sift_down(qkey *a, size_t r, size_t n)
 {
-    double f = ((key_time(k) - q->origin) * q->inv_width - tick) * n;
-    return f >= 0 ? (f < n ? (size_t)f : (size_t)n - 1) : 0;
+    qkey x = a[r];
+    for (size_t c; (c = 2 * r + 1) < n; r = c) {
+        if (c + 1 < n && key_before(&a[c], &a[c + 1]))
+            c++;
+        if (!key_before(&x, &a[c]))
+            break;
+        a[r] = a[c];
+    }
+    a[r] = x;
 }
 
-/* Moves the keys of a bucket (tick `tick`, blocks from `head`, n keys) into
- * the run sorted by (time, seq), releasing its blocks: a counting sort into
- * about n / 2 sub-intervals of the tick, then insertion sort of each (merge
- * sort when one is crowded). O(n) for times spread over the tick, O(n log n)
+/* In-place heapsort of a[0..n) by (time, seq): no workspace, O(n log n); for
+ * rare paths. */
+static void heap_sort(qkey *a, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(a, i, n);
+    for (size_t m = n; m > 1;) {
+        qkey top = a[0];
+        a[0] = a[--m];
+        a[m] = top;
+        sift_down(a, 0, m);
+    }
+}
+
+/* Sub-interval of a key within its tick: monotone in time, in [0, n). */
+static inline uint32_t sub_of(const sim_queue *q, const qkey *k, double tick, double n)
+{
+    double f = ((key_time(k) - q->origin) * q->inv_width - tick) * n;
+    return f >= 0 ? (f < n ? (uint32_t)f : (uint32_t)n - 1) : 0;
+}
+
+/* Moves the keys of a bucket (tick `tick`, blocks from `head`, n keys, in
+ * seq order) into the run sorted by (time, seq), releasing its blocks: a
+ * stable counting sort into SUB_PER_KEY n sub-intervals of the tick, merge sort
+ * of crowded ones, then one insertion pass over all (each key moves only
+ * within its sub-interval). O(n) for times spread over the tick, O(n log n)
  * at worst. The run must have room for RUN_GAP + n keys. */
 static void sort_bucket(sim_queue *q, qblock *head, size_t n, uint64_t tick)
 {
-    size_t k = n / 2 > 0 ? n / 2 : 1;
+    size_t k = SUB_PER_KEY * n;
     double tk = (double)tick, kd = (double)k;
-    uint32_t *cnt = q->cnt;
+    uint32_t *cnt = q->cnt, *sub = q->cnt + SUB_PER_KEY * q->run_cap + 1;
     memset(cnt, 0, (k + 1) * sizeof *cnt);
-    size_t left = n;
+    size_t left = n, at = 0;
     for (qblock *b = head; b; b = b->next) {
         size_t m = left < BLOCK_KEYS ? left : BLOCK_KEYS;
         if (b->next)
             __builtin_prefetch(b->next);
-        for (size_t j = 0; j < m; j++)
-            cnt[sub_of(q, &b->keys[j], tk, kd) + 1]++;
+        for (size_t j = 0; j < m; j++) {
+            uint32_t s = sub_of(q, &b->keys[j], tk, kd);
+            sub[at++] = s;
+            cnt[s + 1]++;
+        }
         left -= m;
     }
     for (size_t s = 1; s <= k; s++)
         cnt[s] += cnt[s - 1];
     qkey *dst = q->run + RUN_GAP;
     left = n;
+    at = 0;
     for (qblock *b = head, *next; b; b = next) {
         next = b->next;
         size_t m = left < BLOCK_KEYS ? left : BLOCK_KEYS;
         for (size_t j = 0; j < m; j++)
-            dst[cnt[sub_of(q, &b->keys[j], tk, kd)]++] = b->keys[j];
+            dst[cnt[sub[at++]]++] = b->keys[j];
         left -= m;
         blk_release(q, b);
     }
     /* now cnt[s] is the end of sub-interval s */
     size_t start = 0;
     for (size_t s = 0; s < k; s++) {
-        size_t end = cnt[s], m = end - start;
-        if (m > SMALL_SORT)
-            merge_sort(dst + start, m, q->scratch);
-        else if (m > 1)
-            insertion_sort(dst + start, m);
-        start = end;
+        if (cnt[s] - start > SMALL_SORT)
+            merge_sort(dst + start, cnt[s] - start, q->scratch);
+        start = cnt[s];
     }
+    insertion_sort(dst, n);
 }
 
 /* ---- advancing ----------------------------------------------------------- */
@@ -796,6 +817,34 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* LSD radix sort of a[0..n) by seq using tmp[0..n): O(n) per 11 bits of the
+ * span of seqs (two or three passes in practice). */
+static void sort_by_seq(qkey *a, qkey *tmp, size_t n)
+{
+    enum { DIGIT = 11, RADIX = 1 << DIGIT };
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t s = key_seq(&a[i]);
+        lo = s < lo ? s : lo;
+        hi = s > hi ? s : hi;
+    }
+    static_assert(RADIX <= 4096, "digit counts live on the stack");
+    size_t cnt[RADIX];
+    for (unsigned shift = 0; n > 1 && shift < 64 && ((hi - lo) >> shift) != 0; shift += DIGIT) {
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[((key_seq(&a[i]) - lo) >> shift) & (RADIX - 1)]++;
+        for (size_t d = 0, sum = 0; d < RADIX; d++) {
+            size_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[cnt[((key_seq(&a[i]) - lo) >> shift) & (RADIX - 1)]++] = a[i];
+        memcpy(a, tmp, n * sizeof *a);
+    }
+}
+
 /* A bucket width that puts about min(REBIN_TARGET, n / 64) of the n events
  * in all[] in the first bucket, from a sorted sample of their times; 0 if
  * none fits. */
@@ -837,9 +886,10 @@ static SQ_NOINLINE void rebin(sim_queue *q)
     /* the refiling needs blocks beyond those the gathering frees */
     size_t need = n / BLOCK_KEYS + b0 + b1 + 1;
     size_t in_use = q->nslabs * SLAB_BLOCKS - q->blk_nfree;
-    qkey *all = malloc(n * sizeof *all);
-    if (!all || (need > in_use && blk_reserve(q, need - in_use) != 0)) {
+    qkey *all = malloc(n * sizeof *all), *tmp = malloc(n * sizeof *tmp);
+    if (!all || !tmp || (need > in_use && blk_reserve(q, need - in_use) != 0)) {
         free(all);
+        free(tmp);
         return;
     }
     size_t at = q->run_len - q->run_head;
@@ -867,6 +917,8 @@ static SQ_NOINLINE void rebin(sim_queue *q)
     }
     if (q->ovf_len > 0)
         memcpy(all + at, q->ovf, q->ovf_len * sizeof *all);
+    sort_by_seq(all, tmp, n); /* buckets are kept in seq order */
+    free(tmp);
     double w = fit_width(all, n);
     if (w > 0)
         q->inv_width = 1.0 / w;
@@ -942,22 +994,21 @@ static SQ_NOINLINE bool advance(sim_queue *q)
 
 /* ---- pop and peek -------------------------------------------------------- */
 
-/* Takes the earliest stored key, pending or cancelled, into *k. */
-static SQ_NOINLINE bool take_slow(sim_queue *q, qkey *k)
+/* The earliest stored key, pending or cancelled, taken out of the queue (valid
+ * until the next push); NULL if none. */
+static SQ_NOINLINE const qkey *take_slow(sim_queue *q)
 {
     for (;;) {
         if (q->run_head < q->run_len
-            && (q->side_len == 0 || !key_before(&q->side[0], &q->run[q->run_head]))) {
-            *k = q->run[q->run_head++];
-            return true;
-        }
+            && (q->side_len == 0 || !key_before(&q->side[0], &q->run[q->run_head])))
+            return &q->run[q->run_head++];
         if (q->side_len > 0) {
-            *k = q->side[0];
+            q->taken = q->side[0];
             side_pop(q);
-            return true;
+            return &q->taken;
         }
         if (!advance(q))
-            return false;
+            return NULL;
     }
 }
 
@@ -965,30 +1016,34 @@ bool sim_queue_pop(sim_queue *q, sim_event *out)
 {
     if (q->pending == 0)
         return false;
-    qkey k;
+    const qkey *k;
+    idword *w;
+    uint64_t bit;
     for (;;) {
         if (q->run_head < q->run_len
             && (q->side_len == 0 || key_before(&q->run[q->run_head], &q->side[0]))) {
-            k = q->run[q->run_head++];
+            k = &q->run[q->run_head++];
             if (q->run_head + LIVE_AHEAD < q->run_len)
                 __builtin_prefetch(&q->ids[q->run[q->run_head + LIVE_AHEAD].id / 64]);
-        } else if (!take_slow(q, &k)) {
+        } else if (!(k = take_slow(q))) {
             return false;
         }
-        if (is_live(q, k.id))
+        w = &q->ids[k->id / 64];
+        bit = UINT64_C(1) << (k->id % 64);
+        if (w->live & bit)
             break;
-        id_release(q, k.id); /* cancelled */
+        w->held &= ~bit; /* cancelled: its id is free now */
+        q->nheld--;
     }
-    double time = key_time(&k);
+    double time = key_time(k);
     out->time = time;
-    out->seq = key_seq(&k);
-    out->target = k.target;
-    out->kind = k.kind;
+    out->seq = key_seq(k);
+    out->target = k->target;
+    out->kind = k->kind;
     out->status = EV_PENDING;
     out->next = SIM_NO_EVENT;
-    idword *w = &q->ids[k.id / 64];
-    w->live &= ~(UINT64_C(1) << (k.id % 64));
-    w->held &= ~(UINT64_C(1) << (k.id % 64));
+    w->live &= ~bit;
+    w->held &= ~bit;
     q->nheld--;
     q->pending--;
     q->last_time = time;
@@ -1019,8 +1074,12 @@ double sim_queue_peek_time(sim_queue *q)
 {
     if (q->pending == 0)
         return INFINITY;
-    if (q->run_head < q->run_len && q->side_len == 0 && is_live(q, q->run[q->run_head].id))
-        return key_time(&q->run[q->run_head]);
+    if (q->run_head < q->run_len && is_live(q, q->run[q->run_head].id)) {
+        /* a live run head is the earliest unless the side heap's top is earlier */
+        double t = key_time(&q->run[q->run_head]);
+        if (q->side_len == 0 || !(key_time(&q->side[0]) < t))
+            return t;
+    }
     return peek_slow(q);
 }
 
@@ -1039,6 +1098,6 @@ size_t sim_queue_memory(const sim_queue *q)
            + (b0 + b1) * sizeof(qbucket) + ((b0 + 63) / 64 + (b1 + 63) / 64) * sizeof(uint64_t)
            + q->nslabs * SLAB_BLOCKS * sizeof(qblock) + q->slab_cap * sizeof *q->slab
            + q->ovf_cap * sizeof *q->ovf
-           + q->run_cap * (sizeof *q->run + sizeof *q->scratch) + (q->run_cap + 1) * sizeof *q->cnt
+           + q->run_cap * (sizeof *q->run + sizeof *q->scratch) + ((SUB_PER_KEY + 1) * q->run_cap + 1) * sizeof *q->cnt
            + q->side_cap * sizeof *q->side;
 }
