@@ -695,8 +695,11 @@ static void sort_bucket(sim_queue *q, qblock *head, size_t n, uint64_t tick)
         }
         left -= m;
     }
-    for (size_t s = 1; s <= k; s++)
+    uint32_t most = 0; /* keys in the most crowded sub-interval */
+    for (size_t s = 1; s <= k; s++) {
+        most = cnt[s] > most ? cnt[s] : most;
         cnt[s] += cnt[s - 1];
+    }
     qkey *dst = q->run + RUN_GAP;
     left = n;
     at = 0;
@@ -709,8 +712,7 @@ static void sort_bucket(sim_queue *q, qblock *head, size_t n, uint64_t tick)
         blk_release(q, b);
     }
     /* now cnt[s] is the end of sub-interval s */
-    size_t start = 0;
-    for (size_t s = 0; s < k; s++) {
+    for (size_t s = 0, start = 0; most > SMALL_SORT && s < k; s++) {
         if (cnt[s] - start > SMALL_SORT)
             merge_sort(dst + start, cnt[s] - start, q->scratch);
         start = cnt[s];
