@@ -69,13 +69,17 @@ enum { EV_PENDING = 1 }; /* sim_event.status of popped events */
 #define REBIN_SIDE 64
 #define REBIN_WIDEN_MAX 16
 
-typedef struct qkey {       /* 28 bytes: a whole event, so popping reads no pool */
-    uint32_t t[2];          /* time, its bytes */
-    uint32_t seq[2];        /* seq, its bytes */
+/* Keys hold seq modulo 2^SEQ_BITS, kind above it; the full seq is the
+ * latest issued one that agrees, exact while an event leaves the queue
+ * within 2^SEQ_BITS later pushes (a year at 10 million pushes a second). */
+#define SEQ_BITS 48
+#define SEQ_MASK ((UINT64_C(1) << SEQ_BITS) - 1)
+
+typedef struct qkey {       /* 24 bytes: a whole event, so popping reads no pool */
+    double time;            /* days */
     uint32_t target;
     uint32_t id;
-    uint16_t kind;
-    uint16_t pad;
+    uint64_t seq_kind;      /* seq mod 2^SEQ_BITS, kind << SEQ_BITS */
 } qkey;
 
 typedef struct idword {     /* ids 64 w .. 64 w + 63, side by side for one miss */
@@ -139,29 +143,28 @@ struct sim_queue {
 
 /* ---- keys and ids -------------------------------------------------------- */
 
-static inline double key_time(const qkey *k)
+static inline double key_time(const qkey *k) { return k->time; }
+
+/* The key's seq, whole: the latest issued seq that agrees with its bits. */
+static inline uint64_t key_seq(const sim_queue *q, const qkey *k)
 {
-    double t;
-    memcpy(&t, k->t, sizeof t);
-    return t;
+    return q->next_seq - ((q->next_seq - k->seq_kind) & SEQ_MASK);
 }
 
-static inline uint64_t key_seq(const qkey *k)
+/* Is seq a (mod 2^SEQ_BITS) older than seq b? Both pending, so less than
+ * 2^(SEQ_BITS - 1) apart. */
+static inline bool seq_older(uint64_t a, uint64_t b)
 {
-    uint64_t s;
-    memcpy(&s, k->seq, sizeof s);
-    return s;
+    return ((a - b) & SEQ_MASK) >> (SEQ_BITS - 1);
 }
 
 static inline void key_fill(qkey *k, double time, uint64_t seq, uint32_t target, uint32_t id,
                             uint16_t kind)
 {
-    memcpy(k->t, &time, sizeof time);
-    memcpy(k->seq, &seq, sizeof seq);
+    k->time = time;
     k->target = target;
     k->id = id;
-    k->kind = kind;
-    k->pad = 0;
+    k->seq_kind = (seq & SEQ_MASK) | (uint64_t)kind << SEQ_BITS;
 }
 
 static inline bool is_live(const sim_queue *q, uint32_t id)
@@ -305,7 +308,7 @@ static size_t next_occupied(const uint64_t *occ, size_t n, size_t from)
 static inline bool key_before(const qkey *a, const qkey *b)
 {
     double ta = key_time(a), tb = key_time(b);
-    return ta < tb || (ta == tb && key_seq(a) < key_seq(b));
+    return ta < tb || (ta == tb && seq_older(a->seq_kind, b->seq_kind));
 }
 
 /* Opens a place in the side heap for an event (time, seq) and returns it for
@@ -324,7 +327,7 @@ static qkey *side_slot(sim_queue *q, double time, uint64_t seq)
     while (i > 0) {
         size_t parent = (i - 1) / 2;
         double tp = key_time(&q->side[parent]);
-        if (!(time < tp || (time == tp && seq < key_seq(&q->side[parent]))))
+        if (!(time < tp || (time == tp && seq_older(seq, q->side[parent].seq_kind))))
             break;
         q->side[i] = q->side[parent];
         i = parent;
@@ -821,12 +824,12 @@ static int compare_double(const void *a, const void *b)
 
 /* LSD radix sort of a[0..n) by seq using tmp[0..n): O(n) per 11 bits of the
  * span of seqs (two or three passes in practice). */
-static void sort_by_seq(qkey *a, qkey *tmp, size_t n)
+static void sort_by_seq(const sim_queue *q, qkey *a, qkey *tmp, size_t n)
 {
     enum { DIGIT = 11, RADIX = 1 << DIGIT };
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t s = key_seq(&a[i]);
+        uint64_t s = key_seq(q, &a[i]);
         lo = s < lo ? s : lo;
         hi = s > hi ? s : hi;
     }
@@ -835,14 +838,14 @@ static void sort_by_seq(qkey *a, qkey *tmp, size_t n)
     for (unsigned shift = 0; n > 1 && shift < 64 && ((hi - lo) >> shift) != 0; shift += DIGIT) {
         memset(cnt, 0, sizeof cnt);
         for (size_t i = 0; i < n; i++)
-            cnt[((key_seq(&a[i]) - lo) >> shift) & (RADIX - 1)]++;
+            cnt[((key_seq(q, &a[i]) - lo) >> shift) & (RADIX - 1)]++;
         for (size_t d = 0, sum = 0; d < RADIX; d++) {
             size_t c = cnt[d];
             cnt[d] = sum;
             sum += c;
         }
         for (size_t i = 0; i < n; i++)
-            tmp[cnt[((key_seq(&a[i]) - lo) >> shift) & (RADIX - 1)]++] = a[i];
+            tmp[cnt[((key_seq(q, &a[i]) - lo) >> shift) & (RADIX - 1)]++] = a[i];
         memcpy(a, tmp, n * sizeof *a);
     }
 }
@@ -919,7 +922,7 @@ static SQ_NOINLINE void rebin(sim_queue *q)
     }
     if (q->ovf_len > 0)
         memcpy(all + at, q->ovf, q->ovf_len * sizeof *all);
-    sort_by_seq(all, tmp, n); /* buckets are kept in seq order */
+    sort_by_seq(q, all, tmp, n); /* buckets are kept in seq order */
     free(tmp);
     double w = fit_width(all, n);
     if (w > 0)
@@ -1039,9 +1042,9 @@ bool sim_queue_pop(sim_queue *q, sim_event *out)
     }
     double time = key_time(k);
     out->time = time;
-    out->seq = key_seq(k);
+    out->seq = key_seq(q, k);
     out->target = k->target;
-    out->kind = k->kind;
+    out->kind = (uint16_t)(k->seq_kind >> SEQ_BITS);
     out->status = EV_PENDING;
     out->next = SIM_NO_EVENT;
     w->live &= ~bit;

@@ -3,7 +3,7 @@
  *
  * Events are ordered by (time, seq); seq is assigned at push from a counter
  * that only grows, so equal-time events pop in the order they were scheduled.
- * Each event is stored once, whole (28 bytes: time, seq, target, kind, id), in
+ * Each event is stored once, whole (24 bytes: time, seq, target, kind, id), in
  * fixed-size blocks recycled through a free list, and ids come from a bitmap:
  * once the queue has grown to its peak, pushing allocates nothing. Times map
  * to ticks of `bucket_width` days; the ticks of the current block of 64 have
@@ -17,8 +17,9 @@
  * span. If the given width proves far too wide or too narrow for the events
  * (pushes pile up in the current tick, or most events stay in the overflow)
  * the queue re-bins itself with a width fitted to the spacing of the earliest
- * events, O(n) each time, a bounded number of times. Memory: about 29 bytes
- * per pending event plus under 2 MB fixed.
+ * events, O(n) each time, a bounded number of times. Memory: about 25 bytes
+ * per pending event plus under 2 MB fixed. Stored seqs keep their low 48
+ * bits: an event must leave the queue within 2^48 (2.8e14) later pushes.
  */
 #ifndef IPSIM_SIM_QUEUE_H
 #define IPSIM_SIM_QUEUE_H
