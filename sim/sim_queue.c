@@ -17,7 +17,6 @@
  * freed when the event is reached. */
 #include "sim/sim_queue.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -715,10 +714,12 @@ static void sort_bucket(sim_queue *q, qblock *head, size_t n, uint64_t tick)
         blk_release(q, b);
     }
     /* now cnt[s] is the end of sub-interval s */
-    for (size_t s = 0, start = 0; most > SMALL_SORT && s < k; s++) {
-        if (cnt[s] - start > SMALL_SORT)
-            merge_sort(dst + start, cnt[s] - start, q->scratch);
-        start = cnt[s];
+    if (most > SMALL_SORT) {
+        for (size_t s = 0, start = 0; s < k; s++) {
+            if (cnt[s] - start > SMALL_SORT)
+                merge_sort(dst + start, cnt[s] - start, q->scratch);
+            start = cnt[s];
+        }
     }
     insertion_sort(dst, n);
 }
@@ -822,8 +823,8 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* LSD radix sort of a[0..n) by seq using tmp[0..n): O(n) per 11 bits of the
- * span of seqs (two or three passes in practice). */
+/* LSD radix sort of a[0..n) by seq using tmp[0..n), for re-binning: O(n) per
+ * 11 bits of the span of seqs (two or three passes in practice). */
 static void sort_by_seq(const sim_queue *q, qkey *a, qkey *tmp, size_t n)
 {
     enum { DIGIT = 11, RADIX = 1 << DIGIT };
@@ -833,7 +834,6 @@ static void sort_by_seq(const sim_queue *q, qkey *a, qkey *tmp, size_t n)
         lo = s < lo ? s : lo;
         hi = s > hi ? s : hi;
     }
-    static_assert(RADIX <= 4096, "digit counts live on the stack");
     size_t cnt[RADIX];
     for (unsigned shift = 0; n > 1 && shift < 64 && ((hi - lo) >> shift) != 0; shift += DIGIT) {
         memset(cnt, 0, sizeof cnt);
