@@ -254,6 +254,46 @@ Test(sim_queue, equal_times_pop_in_push_order_across_many_buckets)
     sim_queue_free(q);
 }
 
+Test(sim_queue, equal_times_keep_push_order_through_re_binning)
+{
+    /* 2000-day ticks for events a fraction of a day apart: pushes at a few
+     * equal times fill the run and the side heap of the current tick until
+     * the queue re-bins, which must refile equal times in push order */
+    sim_queue *q = sim_queue_alloc(0.0, 2000.0, 8192, 0);
+    cr_assert_not_null(q);
+    sim_event ev;
+    cr_assert_neq(sim_queue_push(q, 0.125, 0, 1), SIM_NO_EVENT);
+    cr_assert(sim_queue_pop(q, &ev)); /* tick 0 is now current */
+    size_t n = 3000, popped = 0;
+    double last_t = -1;
+    uint64_t last_seq = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = 1.0 + 0.375 * (double)((i * 7) % 5);
+        cr_assert_neq(sim_queue_push(q, t, (uint32_t)i, 2), SIM_NO_EVENT);
+        if (i % 11 == 10) {
+            cr_assert(sim_queue_pop(q, &ev));
+            cr_assert(ev.time > last_t || (ev.time == last_t && ev.seq > last_seq),
+                      "pop %zu out of order: t=%.17g seq=%llu after t=%.17g seq=%llu", popped,
+                      ev.time, (unsigned long long)ev.seq, last_t, (unsigned long long)last_seq);
+            last_t = ev.time;
+            last_seq = ev.seq;
+            popped++;
+        }
+    }
+    while (sim_queue_pop(q, &ev)) {
+        cr_assert(ev.time > last_t || (ev.time == last_t && ev.seq > last_seq),
+                  "pop %zu out of order: t=%.17g seq=%llu after t=%.17g seq=%llu", popped,
+                  ev.time, (unsigned long long)ev.seq, last_t, (unsigned long long)last_seq);
+        cr_assert(ev.seq == ev.target + 2, "target %u came back with seq %llu", ev.target,
+                  (unsigned long long)ev.seq);
+        last_t = ev.time;
+        last_seq = ev.seq;
+        popped++;
+    }
+    cr_assert_eq(popped, n);
+    sim_queue_free(q);
+}
+
 /* ---- randomised comparison with the references ---------------------------- */
 
 Test(sim_queue, matches_scanning_reference_under_random_operations)
