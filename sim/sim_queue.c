@@ -549,6 +549,8 @@ static SQ_NOINLINE sim_event_id push_slow(sim_queue *q, double time, double d, u
 
 sim_event_id sim_queue_push(sim_queue *q, double time, uint32_t target, uint16_t kind)
 {
+    if (q->next_seq >> (SEQ_BITS - 1)) /* 2^47 pushes: stored seqs would become ambiguous */
+        return SIM_NO_EVENT;
     if (!(time >= q->last_time)) /* also catches NaN */
         time = q->last_time;
     double d = (time - q->origin) * q->inv_width;

@@ -19,7 +19,9 @@
  * the queue re-bins itself with a width fitted to the spacing of the earliest
  * events, O(n) each time, a bounded number of times. Memory: about 25 bytes
  * per pending event plus under 2 MB fixed. Stored seqs keep their low 48
- * bits: an event must leave the queue within 2^48 (2.8e14) later pushes.
+ * bits, so a queue takes at most 2^47 (1.4e14) pushes in its life (about
+ * 160 days at 10 million a second); after that a push fails like an
+ * allocation failure (SIM_NO_EVENT).
  */
 #ifndef IPSIM_SIM_QUEUE_H
 #define IPSIM_SIM_QUEUE_H
