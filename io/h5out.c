@@ -57,54 +57,6 @@ int h5out_commit(const h5out_target *t, char *err, size_t errlen)
     return 0;
 }
 
-/* ---- small helpers -------------------------------------------------------- */
-
-
-
-
-/* Attribute holding a list of strings (dimension labels). */
-
-/* Chunked, compressed dataset of `rank` dims; chunks span whole trailing
- * dimensions and up to 64 leading rows. */
-static hid_t create_dataset(hid_t loc, const char *name, hid_t type, int rank,
-                            const hsize_t *dims)
-{
-    hsize_t chunk[8];
-    size_t row = H5Tget_size(type);
-    for (int i = rank - 1; i >= 1; i--) {
-        chunk[i] = dims[i] ? dims[i] : 1;
-        row *= chunk[i];
-    }
-    hsize_t lead = row ? (1u << 20) / row : 1; /* about 1 MiB per chunk */
-    if (lead < 1)
-        lead = 1;
-    chunk[0] = dims[0] < lead ? (dims[0] ? dims[0] : 1) : lead;
-    hid_t space = H5Screate_simple(rank, dims, NULL);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    H5Pset_chunk(dcpl, rank, chunk);
-    H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, 4);
-    H5Pset_obj_track_times(dcpl, 0); /* byte-identical datasets for equal inputs */
-    hid_t d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    H5Pclose(dcpl);
-    H5Sclose(space);
-    return d;
-}
-
-static int write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
-                       const hsize_t *dims, const void *data, const char *units)
-{
-    hid_t d = create_dataset(loc, name, file_type, rank, dims);
-    if (d < 0)
-        return -1;
-    int rc = H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 ? 0 : -1;
-    if (rc == 0 && units)
-        rc = h5u_attr_string(d, "units", units);
-    H5Dclose(d);
-    return rc;
-}
-
-
 /* ---- the run set ---------------------------------------------------------- */
 
 static const char *const state_names[N_STATE] = {
@@ -165,7 +117,7 @@ static int write_stacked(hid_t loc, const char *name, const run_results *res, si
         int32_t *const *src = (int32_t *const *)((const char *)&res[r] + offset_of_ptr);
         memcpy(buf + r * per, *src, per * sizeof *buf);
     }
-    int rc = write_array(loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, rank, dims, buf, units);
+    int rc = h5u_write_array(loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, rank, dims, buf, units);
     free(buf);
     return rc;
 }
@@ -195,7 +147,7 @@ static int write_summary(hid_t g, const policy_summary *s)
     for (int k = 0; k < NROWS; k++)
         names[k] = label[k];
     hsize_t dims[2] = { NROWS, 3 };
-    hid_t d = create_dataset(g, "summary", H5T_IEEE_F64LE, 2, dims);
+    hid_t d = h5u_create_chunked(g, "summary", H5T_IEEE_F64LE, 2, dims);
     if (d < 0)
         return -1;
     static const char *const cols[3] = { "mean", "p2_5", "p97_5" };
@@ -249,7 +201,7 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
         for (size_t r = 0; r < reps; r++)
             events[r] = res[r].events;
         hsize_t d1 = reps;
-        rc |= write_array(g, "events_run", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, &d1, events,
+        rc |= h5u_write_array(g, "events_run", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, &d1, events,
                           "events");
         free(events);
     } else {
@@ -273,10 +225,10 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
             break;
         }
         hsize_t n = res[r].npeople;
-        rc |= write_array(rg, "people", pfile, ptype, 1, &n, res[r].people, NULL);
+        rc |= h5u_write_array(rg, "people", pfile, ptype, 1, &n, res[r].people, NULL);
         if (cfg->model.event_log) {
             hsize_t ne = res[r].nlog;
-            rc |= write_array(rg, "event_log", efile, etype, 1, &ne, res[r].log, NULL);
+            rc |= h5u_write_array(rg, "event_log", efile, etype, 1, &ne, res[r].log, NULL);
         }
         rc |= h5u_attr_u64(rg, "replication", r);
         H5Gclose(rg);
@@ -290,25 +242,6 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
     else
         rc = -1;
     H5Gclose(g);
-    return rc;
-}
-
-/* A scalar UTF-8 string dataset. */
-static int write_text(hid_t loc, const char *name, const char *text, const char *format)
-{
-    hid_t strtype = H5Tcopy(H5T_C_S1);
-    H5Tset_size(strtype, strlen(text) + 1);
-    H5Tset_cset(strtype, H5T_CSET_UTF8);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t d = H5Dcreate2(loc, name, strtype, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = d >= 0 && H5Dwrite(d, strtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) >= 0 ? 0 : -1;
-    if (d >= 0) {
-        if (format)
-            rc |= h5u_attr_string(d, "format", format);
-        H5Dclose(d);
-    }
-    H5Sclose(space);
-    H5Tclose(strtype);
     return rc;
 }
 
@@ -328,7 +261,7 @@ static int write_header(hid_t f, const ipsim_config *cfg)
     rc |= h5u_attr_string(f, "description", cfg->description);
     rc |= h5u_attr_string(f, "time_unit", "days");
     rc |= h5u_attr_double(f, "month_length_days", DAYS_PER_MONTH);
-    rc |= write_text(f, "config", cfg->resolved_json,
+    rc |= h5u_write_text(f, "config", cfg->resolved_json,
                      "JSON: the resolved config (defaults merged with the input)");
     return rc;
 }
@@ -400,18 +333,3 @@ hid_t h5out_create(const h5out_target *t, char *err, size_t errlen)
 }
 
 int h5out_write_header(hid_t file, const ipsim_config *cfg) { return write_header(file, cfg); }
-
-
-
-
-
-int h5out_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
-                      const hsize_t *dims, const void *data, const char *units)
-{
-    return write_array(loc, name, file_type, mem_type, rank, dims, data, units);
-}
-
-int h5out_write_text(hid_t loc, const char *name, const char *text, const char *format)
-{
-    return write_text(loc, name, text, format);
-}

@@ -54,11 +54,7 @@ hid_t h5out_create(const h5out_target *t, char *err, size_t errlen);
  * and the resolved config as the string dataset "config". */
 int h5out_write_header(hid_t file, const ipsim_config *cfg);
 /* Groups and attributes: see io/h5util.h (h5u_group, h5u_attr_*). */
-/* A chunked, compressed dataset written in one go, with a "units" attribute
- * when units is not NULL. */
-int h5out_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
-                      const hsize_t *dims, const void *data, const char *units);
-/* A scalar UTF-8 string dataset, with a "format" attribute when given. */
-int h5out_write_text(hid_t loc, const char *name, const char *text, const char *format);
+/* Datasets (chunked arrays, text): see io/h5util.h (h5u_write_array,
+ * h5u_write_text). */
 
 #endif

@@ -24,7 +24,7 @@ static int write_design(hid_t f, const trial_params *tp)
     cJSON_Delete(j);
     if (!text)
         return -1;
-    int rc = h5out_write_text(f, "trial_design", text,
+    int rc = h5u_write_text(f, "trial_design", text,
                               "JSON: the resolved trial section (defaults merged with the input)");
     free(text);
     return rc;
@@ -116,7 +116,7 @@ static int write_test_table(hid_t g, const trial_plan *plan, const trial_test_re
         names[k] = plan->test[k].name;
     }
     hsize_t dims[2] = { nt, NCOL };
-    int rc = h5out_write_array(g, "tests", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, v, NULL);
+    int rc = h5u_write_array(g, "tests", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, v, NULL);
     hid_t d = H5Dopen2(g, "tests", H5P_DEFAULT);
     static const char *const cols[NCOL] = { "estimate", "ci_lower", "ci_upper", "statistic",
                                             "p_value", "status", "reject" };
@@ -160,7 +160,7 @@ static int write_arms(hid_t g, const trial_plan *plan, const trial_arm_value *ar
         }
     }
     hsize_t dims[3] = { no, N_ARM, 2 };
-    int rc = h5out_write_array(g, "arms", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dims, v, NULL);
+    int rc = h5u_write_array(g, "arms", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dims, v, NULL);
     hid_t d = H5Dopen2(g, "arms", H5P_DEFAULT);
     static const char *const cols[2] = { "n", "mean" };
     if (d >= 0) {
@@ -215,7 +215,7 @@ int h5trial_write_trial(const h5out_target *t, const h5trial_trial *tr, char *er
     }
     hid_t mem = person_type(&d->tp), file = file_type_of(mem);
     hsize_t n = d->n;
-    rc |= h5out_write_array(g, "people", file, mem, 1, &n, tr->people, NULL);
+    rc |= h5u_write_array(g, "people", file, mem, 1, &n, tr->people, NULL);
     hid_t pd = H5Dopen2(g, "people", H5P_DEFAULT);
     if (pd >= 0) {
         rc |= h5u_attr_labels(pd, "arm", arm_names, N_ARM);
@@ -240,7 +240,7 @@ int h5trial_write_trial(const h5out_target *t, const h5trial_trial *tr, char *er
     for (size_t i = 0; i < N_ARM * N_RECEIVED; i++)
         rec64[i] = rec[i];
     hsize_t rd[2] = { N_ARM, N_RECEIVED };
-    rc |= h5out_write_array(g, "received", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, rd, rec64,
+    rc |= h5u_write_array(g, "received", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, rd, rec64,
                             "participants");
     H5Gclose(g);
     if (H5Fclose(f) < 0)
@@ -294,10 +294,10 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
     rc |= h5u_attr_string(g, "primary_outcome", pw->plan.outcome[pw->plan.primary].name);
     hsize_t d1;
     d1 = pw->n_n;
-    rc |= h5out_write_array(g, "n_grid", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &d1, pw->n_list,
+    rc |= h5u_write_array(g, "n_grid", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &d1, pw->n_list,
                             "participants (0 = as configured)");
     d1 = pw->n_effect;
-    rc |= h5out_write_array(g, "effect_grid", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &d1,
+    rc |= h5u_write_array(g, "effect_grid", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &d1,
                             pw->effect_list, "multiplier (docs/power.md)");
 
     /* per point: participants, coach sigma, ICC predicted and estimated */
@@ -311,7 +311,7 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
     static const char *const pcols[6] = { "participants", "effect", "coach_sigma",
                                           "coach_icc_predicted", "icc_estimate_mean",
                                           "pilot_ips_primary_share" };
-    rc |= h5out_write_array(g, "points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, pd, buf, NULL);
+    rc |= h5u_write_array(g, "points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, pd, buf, NULL);
     hid_t ds = H5Dopen2(g, "points", H5P_DEFAULT);
     if (ds >= 0) {
         rc |= h5u_attr_labels(ds, "columns", pcols, 6);
@@ -337,7 +337,7 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
         }
     hsize_t sd[2] = { np, nt };
     for (int s = 0; ok && s < 6; s++)
-        rc |= h5out_write_array(g, snames[s], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, sd, sv[s],
+        rc |= h5u_write_array(g, snames[s], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, sd, sv[s],
                                 s == 4 ? "replications" : NULL);
     for (int s = 0; s < 6; s++)
         free(sv[s]);
@@ -350,7 +350,7 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
                 for (int a = 0; a < N_ARM; a++)
                     am[(p * no + o) * N_ARM + (size_t)a] = trial_power_arm_mean(pw, p, o, a);
         hsize_t ad[3] = { np, no, N_ARM };
-        rc |= h5out_write_array(g, "arm_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, ad, am,
+        rc |= h5u_write_array(g, "arm_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, ad, am,
                                 "mean over replications of each arm's value");
         free(am);
     } else {
@@ -373,7 +373,7 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
                     m[(i * nt + k) * 4 + 3] = est;
                 }
             hsize_t md[3] = { pw->n_n, nt, 4 };
-            rc |= h5out_write_array(g, "mde", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, md, m, NULL);
+            rc |= h5u_write_array(g, "mde", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, md, m, NULL);
             hid_t dm = H5Dopen2(g, "mde", H5P_DEFAULT);
             static const char *const mcols[4] = { "effect_80", "estimate_80", "effect_90",
                                                   "estimate_90" };
@@ -386,7 +386,7 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
                 H5Dclose(dm);
             }
             hsize_t sd2[3] = { pw->n_n, nt, 2 };
-            rc |= h5out_write_array(g, "mde_status", H5T_STD_I32LE, H5T_NATIVE_INT32, 3, sd2, st,
+            rc |= h5u_write_array(g, "mde_status", H5T_STD_I32LE, H5T_NATIVE_INT32, 3, sd2, st,
                                     "0 found, 1 not reached, 2 reached at the smallest effect");
         } else {
             rc = -1;
@@ -399,19 +399,19 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
     hid_t rg = h5u_group(g, "replications");
     if (rg >= 0) {
         hsize_t rd[3] = { np, R, nt };
-        rc |= h5out_write_array(rg, "estimate", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, rd,
+        rc |= h5u_write_array(rg, "estimate", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, rd,
                                 pw->estimate, NULL);
-        rc |= h5out_write_array(rg, "p_value", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, rd,
+        rc |= h5u_write_array(rg, "p_value", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, rd,
                                 pw->p_value, NULL);
-        rc |= h5out_write_array(rg, "reject", H5T_STD_U8LE, H5T_NATIVE_UINT8, 3, rd, pw->reject,
+        rc |= h5u_write_array(rg, "reject", H5T_STD_U8LE, H5T_NATIVE_UINT8, 3, rd, pw->reject,
                                 NULL);
-        rc |= h5out_write_array(rg, "failed", H5T_STD_U8LE, H5T_NATIVE_UINT8, 3, rd, pw->failed,
+        rc |= h5u_write_array(rg, "failed", H5T_STD_U8LE, H5T_NATIVE_UINT8, 3, rd, pw->failed,
                                 NULL);
         hsize_t ad[4] = { np, R, no, N_ARM };
-        rc |= h5out_write_array(rg, "arm_mean", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 4, ad,
+        rc |= h5u_write_array(rg, "arm_mean", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 4, ad,
                                 pw->arm_mean, NULL);
         hsize_t id[2] = { np, R };
-        rc |= h5out_write_array(rg, "icc", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 2, id, pw->icc, NULL);
+        rc |= h5u_write_array(rg, "icc", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 2, id, pw->icc, NULL);
         H5Gclose(rg);
     } else {
         rc = -1;

@@ -102,18 +102,18 @@ hid_t h5u_file_create(const char *path)
     return f;
 }
 
-int h5u_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                      const double *data, const char *units)
+hid_t h5u_create_chunked(hid_t loc, const char *name, hid_t type, int rank,
+                         const hsize_t *dims)
 {
     if (rank < 1 || rank > 8)
         return -1;
     hsize_t chunk[8];
-    size_t row = sizeof(double);
+    size_t row = H5Tget_size(type);
     for (int i = rank - 1; i >= 1; i--) {
         chunk[i] = dims[i] ? dims[i] : 1;
         row *= chunk[i];
     }
-    hsize_t lead = (1u << 20) / row;
+    hsize_t lead = row ? (1u << 20) / row : 1; /* about 1 MiB per chunk */
     if (lead < 1)
         lead = 1;
     chunk[0] = dims[0] < lead ? (dims[0] ? dims[0] : 1) : lead;
@@ -122,17 +122,31 @@ int h5u_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims
     H5Pset_chunk(dcpl, rank, chunk);
     H5Pset_shuffle(dcpl);
     H5Pset_deflate(dcpl, 4);
-    H5Pset_obj_track_times(dcpl, 0);
-    hid_t d = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pset_obj_track_times(dcpl, 0); /* byte-identical datasets for equal inputs */
+    hid_t d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     H5Pclose(dcpl);
     H5Sclose(space);
+    return d;
+}
+
+int h5u_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
+                    const hsize_t *dims, const void *data, const char *units)
+{
+    hid_t d = h5u_create_chunked(loc, name, file_type, rank, dims);
     if (d < 0)
         return -1;
-    int rc = H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 ? 0 : -1;
+    int rc = H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 ? 0 : -1;
     if (rc == 0 && units)
         rc = h5u_attr_string(d, "units", units);
     H5Dclose(d);
     return rc;
+}
+
+int h5u_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                      const double *data, const char *units)
+{
+    return h5u_write_array(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, rank, dims, data,
+                           units);
 }
 
 int h5u_write_text(hid_t loc, const char *name, const char *text, const char *format)

@@ -20,8 +20,16 @@ int h5u_attr_double(hid_t loc, const char *name, double value);
 int h5u_attr_u64(hid_t loc, const char *name, uint64_t value);
 /* Attribute holding a list of n strings (dimension labels). */
 int h5u_attr_labels(hid_t loc, const char *name, const char *const *labels, size_t n);
-/* Chunked, deflate-compressed double dataset of `rank` dims (rank <= 8), with
- * an optional "units" attribute. */
+/* Creates a chunked (about 1 MiB a chunk, whole trailing dimensions),
+ * shuffled and deflate-compressed dataset of `rank` <= 8 dims, without
+ * object times (equal inputs give byte-identical files). Caller closes it. */
+hid_t h5u_create_chunked(hid_t loc, const char *name, hid_t type, int rank,
+                         const hsize_t *dims);
+/* Such a dataset written in one go from `data` (memory type `mem_type`), with
+ * a "units" attribute when units is not NULL. */
+int h5u_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
+                    const hsize_t *dims, const void *data, const char *units);
+/* h5u_write_array for doubles. */
 int h5u_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims,
                       const double *data, const char *units);
 /* Scalar UTF-8 string dataset (JSON text) with a "format" attribute. */
