@@ -34,6 +34,7 @@ struct claimant_run {
     bool anniversary_keeps_race; /* see keeps_race_at_anniversary */
     uint64_t rep_key;
     uint64_t inflow_key;         /* parent of the inflow candidates' streams */
+    uint64_t candidate_key;      /* stream of the scheduled inflow candidate */
     sim_engine *eng;
     caseload cl;
 
@@ -710,7 +711,8 @@ static void schedule_arrival(claimant_run *run)
 {
     if (!(run->inflow_max_rate > 0))
         return;
-    sim_stream s = sim_stream_at(candidate_key(run, run->inflow_candidates));
+    run->candidate_key = candidate_key(run, run->inflow_candidates);
+    sim_stream s = sim_stream_at(run->candidate_key);
     double t = run->now + sim_stream_exponential(&s) / run->inflow_max_rate;
     if (t <= run->horizon && sim_schedule(run->eng, t, GLOBAL_TARGET, EV_ARRIVAL) == SIM_NO_EVENT)
         run->error = -1;
@@ -718,7 +720,7 @@ static void schedule_arrival(claimant_run *run)
 
 static void arrival(claimant_run *run)
 {
-    sim_stream s = sim_stream_at(sim_rng_child(candidate_key(run, run->inflow_candidates), 1));
+    sim_stream s = sim_stream_at(sim_rng_child(run->candidate_key, 1));
     double u = sim_stream_uniform(&s);
     uint32_t candidate = (uint32_t)run->inflow_candidates++;
     double year = run->p->start_year + run->now / DAYS_PER_YEAR;
@@ -817,11 +819,9 @@ static size_t simulated_count(double real, double scale)
     return n > 0 ? (size_t)n : 0;
 }
 
-claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
-                                 uint64_t master_seed, size_t rep)
+/* A run of `policy` with its parameters set and nothing allocated yet. */
+static claimant_run *run_new(const model_params *p, size_t policy)
 {
-    if (policy >= p->npolicies)
-        return NULL;
     claimant_run *run = calloc(1, sizeof *run);
     if (!run)
         return NULL;
@@ -830,6 +830,30 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
     run->prog = &run->policy->prog;
     policy_effects_compute(run->policy, &run->eff);
     run->anniversary_keeps_race = keeps_race_at_anniversary(p);
+    return run;
+}
+
+/* Coaches per region of a programme with a fixed number of coaches (none
+ * when there is no programme or its capacity follows a schedule): the
+ * configured number at the run's scale, at least one where there are any. */
+static void fixed_coaches(const claimant_run *run, size_t coaches[N_REGION])
+{
+    for (int g = 0; g < N_REGION; g++) {
+        double c = run->prog->coaches[g];
+        size_t n = simulated_count(c, run->p->scale);
+        coaches[g] = run->eff.programme && !run->prog->coaches_scheduled && c > 0
+                         ? (n > 0 ? n : 1) : 0;
+    }
+}
+
+claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
+                                 uint64_t master_seed, size_t rep)
+{
+    if (policy >= p->npolicies)
+        return NULL;
+    claimant_run *run = run_new(p, policy);
+    if (!run)
+        return NULL;
     run->rep_key = sim_rng_replication_key(master_seed, rep);
     run->inflow_key = sim_rng_child(run->rep_key, UINT64_C(0x1F10E));
     run->horizon = p->horizon_days;
@@ -841,11 +865,8 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
                            / DAYS_PER_YEAR;
     size_t expect = stock + (size_t)(run->inflow_max_rate * p->horizon_days * 1.05) + 64;
 
-    size_t coaches[N_REGION] = { 0 };
-    for (int g = 0; g < N_REGION && run->eff.programme && !run->prog->coaches_scheduled; g++) {
-        double c = run->prog->coaches[g];
-        coaches[g] = c > 0 ? (simulated_count(c, p->scale) > 0 ? simulated_count(c, p->scale) : 1) : 0;
-    }
+    size_t coaches[N_REGION];
+    fixed_coaches(run, coaches);
     sim_engine_options opt = { .start = 0, .bucket_width = 1.0, .nbuckets = 8192,
                                .capacity_hint = stock + 1024 };
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
@@ -877,22 +898,14 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
 {
     if (policy >= p->npolicies || (c->n && (!c->people || !c->keys)))
         return NULL;
-    claimant_run *run = calloc(1, sizeof *run);
+    claimant_run *run = run_new(p, policy);
     if (!run)
         return NULL;
-    run->p = p;
-    run->policy = &p->policy[policy];
-    run->prog = &run->policy->prog;
-    policy_effects_compute(run->policy, &run->eff);
-    run->anniversary_keeps_race = keeps_race_at_anniversary(p);
     run->cohort = c;
     run->horizon = c->horizon;
     run->months = (size_t)(c->horizon / DAYS_PER_MONTH + 1e-9);
-    size_t coaches[N_REGION] = { 0 };
-    for (int g = 0; g < N_REGION && run->eff.programme && !run->prog->coaches_scheduled; g++) {
-        double k = run->prog->coaches[g];
-        coaches[g] = k > 0 ? (simulated_count(k, p->scale) > 0 ? simulated_count(k, p->scale) : 1) : 0;
-    }
+    size_t coaches[N_REGION];
+    fixed_coaches(run, coaches);
     /* a trial spans a few years: buckets of a month, a window of ten years */
     sim_engine_options opt = { .start = 0, .bucket_width = 30.0, .nbuckets = 128,
                                .capacity_hint = c->n + 64 };
