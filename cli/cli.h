@@ -37,6 +37,16 @@ bool cli_option_u64(int argc, char **argv, int *i, uint64_t min, uint64_t max, u
 int cli_take_output_flag(int argc, char **argv, int *i, const char **output, bool *force,
                          bool *json, bool *quiet);
 
+/* Takes a command-line word that is not a known option of `cmd`: the one
+ * CONFIG argument (stored in *config), or an error printed for an unknown
+ * option or a second CONFIG. Returns 0 or EXIT_USAGE. */
+int cli_take_config_arg(const char *cmd, const char *arg, const char **config);
+
+/* Loads CONFIG (NULL: the built-in default) into *cfg, errors printed.
+ * Returns EXIT_OK, EXIT_FAIL (out of memory) or EXIT_USAGE (bad config). */
+struct ipsim_config;
+int cli_load_config(const char *cmd, const char *path, struct ipsim_config *cfg);
+
 /* Default number of threads: the online processors. */
 int cli_default_threads(void);
 

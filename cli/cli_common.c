@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/config.h"
+
 bool cli_parse_u64(const char *option, const char *text, uint64_t min, uint64_t max,
                    uint64_t *out)
 {
@@ -58,6 +60,31 @@ int cli_take_output_flag(int argc, char **argv, int *i, const char **output, boo
         return 0;
     *flag = true;
     return 1;
+}
+
+int cli_take_config_arg(const char *cmd, const char *arg, const char **config)
+{
+    if (arg[0] == '-' && arg[1]) {
+        fprintf(stderr, "ipsim %s: unknown option '%s' (see ipsim %s --help)\n", cmd, arg, cmd);
+        return EXIT_USAGE;
+    }
+    if (*config) {
+        fprintf(stderr, "ipsim %s: only one CONFIG may be given ('%s' and '%s')\n", cmd, *config,
+                arg);
+        return EXIT_USAGE;
+    }
+    *config = arg;
+    return 0;
+}
+
+int cli_load_config(const char *cmd, const char *path, ipsim_config *cfg)
+{
+    int rc = config_load(path, cfg, stderr);
+    if (rc == CONFIG_NOMEM) {
+        fprintf(stderr, "ipsim %s: out of memory reading the config\n", cmd);
+        return EXIT_FAIL;
+    }
+    return rc == CONFIG_OK ? EXIT_OK : EXIT_USAGE;
 }
 
 int cli_default_threads(void)

@@ -93,17 +93,14 @@ int cmd_bench(int argc, char **argv)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--json")) {
             json = true;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "ipsim bench: unknown option '%s'\n", a);
+        } else if (cli_take_config_arg("bench", a, &config) != 0) {
             return EXIT_USAGE;
-        } else {
-            config = a;
         }
     }
     ipsim_config cfg;
-    int rc = config_load(config, &cfg, stderr);
-    if (rc != CONFIG_OK)
-        return rc == CONFIG_NOMEM ? EXIT_FAIL : EXIT_USAGE;
+    int rc = cli_load_config("bench", config, &cfg);
+    if (rc != EXIT_OK)
+        return rc;
     cfg.model.scale = scale;
     cfg.model.horizon_days = (double)years * DAYS_PER_YEAR;
     cfg.model.event_log = false;

@@ -241,14 +241,7 @@ int cmd_calibrate(int argc, char **argv)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--evaluate")) {
             evaluate_only = true;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "ipsim calibrate: unknown option '%s' (see ipsim calibrate --help)\n", a);
-            return EXIT_USAGE;
-        } else if (!config) {
-            config = a;
-        } else {
-            fprintf(stderr, "ipsim calibrate: only one CONFIG may be given ('%s' and '%s')\n",
-                    config, a);
+        } else if (cli_take_config_arg("calibrate", a, &config) != 0) {
             return EXIT_USAGE;
         }
     }

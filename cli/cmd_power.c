@@ -147,25 +147,14 @@ int cmd_power(int argc, char **argv)
         } else if (!strcmp(a, "--threads")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
-        } else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
-            fprintf(stderr, "ipsim power: unknown option '%s' (see ipsim power --help)\n", a);
-            return EXIT_USAGE;
-        } else if (!config) {
-            config = a;
-        } else {
-            fprintf(stderr, "ipsim power: only one CONFIG may be given ('%s' and '%s')\n", config,
-                    a);
+        } else if (cli_take_config_arg("power", a, &config) != 0) {
             return EXIT_USAGE;
         }
     }
     ipsim_config cfg;
-    int rc = config_load(config, &cfg, stderr);
-    if (rc == CONFIG_NOMEM) {
-        fprintf(stderr, "ipsim power: out of memory reading the config\n");
-        return EXIT_FAIL;
-    }
-    if (rc != CONFIG_OK)
-        return EXIT_USAGE;
+    int rc = cli_load_config("power", config, &cfg);
+    if (rc != EXIT_OK)
+        return rc;
     if (have_seed)
         cfg.seed = seed;
     if (!reps)

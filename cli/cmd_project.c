@@ -221,14 +221,7 @@ int cmd_project(int argc, char **argv)
         } else if (!strcmp(a, "--threads")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "ipsim project: unknown option '%s' (see ipsim project --help)\n", a);
-            return EXIT_USAGE;
-        } else if (!config) {
-            config = a;
-        } else {
-            fprintf(stderr, "ipsim project: only one CONFIG may be given ('%s' and '%s')\n",
-                    config, a);
+        } else if (cli_take_config_arg("project", a, &config) != 0) {
             return EXIT_USAGE;
         }
     }

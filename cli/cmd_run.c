@@ -90,24 +90,14 @@ int cmd_run(int argc, char **argv)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--event-log")) {
             event_log = true;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "ipsim run: unknown option '%s' (see ipsim run --help)\n", a);
-            return EXIT_USAGE;
-        } else if (!config) {
-            config = a;
-        } else {
-            fprintf(stderr, "ipsim run: only one CONFIG may be given ('%s' and '%s')\n", config, a);
+        } else if (cli_take_config_arg("run", a, &config) != 0) {
             return EXIT_USAGE;
         }
     }
     ipsim_config cfg;
-    int rc = config_load(config, &cfg, stderr);
-    if (rc == CONFIG_NOMEM) {
-        fprintf(stderr, "ipsim run: out of memory reading the config\n");
-        return EXIT_FAIL;
-    }
-    if (rc != CONFIG_OK)
-        return EXIT_USAGE;
+    int rc = cli_load_config("run", config, &cfg);
+    if (rc != EXIT_OK)
+        return rc;
     if (reps)
         cfg.replications = reps;
     if (have_seed)

@@ -169,14 +169,7 @@ int cmd_trial(int argc, char **argv)
         } else if (!strcmp(a, "--threads")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "ipsim trial: unknown option '%s' (see ipsim trial --help)\n", a);
-            return EXIT_USAGE;
-        } else if (!config) {
-            config = a;
-        } else {
-            fprintf(stderr, "ipsim trial: only one CONFIG may be given ('%s' and '%s')\n", config,
-                    a);
+        } else if (cli_take_config_arg("trial", a, &config) != 0) {
             return EXIT_USAGE;
         }
     }
@@ -185,13 +178,9 @@ int cmd_trial(int argc, char **argv)
         return EXIT_USAGE;
     }
     ipsim_config cfg;
-    int rc = config_load(config, &cfg, stderr);
-    if (rc == CONFIG_NOMEM) {
-        fprintf(stderr, "ipsim trial: out of memory reading the config\n");
-        return EXIT_FAIL;
-    }
-    if (rc != CONFIG_OK)
-        return EXIT_USAGE;
+    int rc = cli_load_config("trial", config, &cfg);
+    if (rc != EXIT_OK)
+        return rc;
     if (have_seed)
         cfg.seed = seed;
 
