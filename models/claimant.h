@@ -33,18 +33,21 @@ enum {
     PF_INVALIDITY = 1u << 4,   /* benefit is invalidity (12+ months since onset) */
     PF_PROGRAMME_JOB = 1u << 5, /* current job was found through the programme */
     PF_EVER_ENROLLED = 1u << 6,
+    PF_DIES = 1u << 7,          /* end_day is the day of death (else pension age) */
 };
 
 typedef struct person {
     float birth_day;      /* days relative to day 0 (negative) */
     float onset_day;      /* start of the current incapacity period */
     float entry_day;      /* entry into the current state (hire day when employed) */
-    float death_day;      /* drawn at creation */
+    float end_day;        /* earlier of the day of death (drawn at creation)
+                           * and the day of pension age; PF_DIES tells which */
     float first_job_day;  /* +INFINITY until the first job */
     float days_employed;  /* closed employment spells, days */
     float next_time;      /* drawn time of the next state transition */
     float arrival_day;    /* day the person entered the simulation */
-    float retire_day;     /* day the person reaches pension age */
+    uint32_t stream_id;   /* names the person's streams: stock position or
+                           * inflow candidate number (see claimant_model.c) */
     uint32_t pending;     /* engine event id of the person's pending event */
     uint32_t wait_ticket; /* ticket in the regional waiting list */
     uint8_t sex, region, diagnosis, severity, education;

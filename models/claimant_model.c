@@ -34,12 +34,12 @@ struct claimant_run {
     bool anniversary_keeps_race; /* see keeps_race_at_anniversary */
     uint64_t rep_key;
     uint64_t inflow_key;         /* parent of the inflow candidates' streams */
+    uint64_t inflow_people_key;  /* parent of the people's streams of the inflow */
     uint64_t candidate_key;      /* stream of the scheduled inflow candidate */
     sim_engine *eng;
     caseload cl;
 
     person *people;
-    uint64_t *stream;            /* per person: key of their streams (see person_key) */
     size_t npeople, cap;
 
     double horizon;
@@ -129,21 +129,23 @@ static void set_benefit(claimant_run *run, person *x, bool on)
 }
 
 /* A person's streams are keyed by their position in the initial stock or
- * by their candidate number in the inflow, not by their index in the people
- * array: changing a parameter that adds or removes someone (stock size,
- * inflow rate) then leaves everyone else's draws unchanged, so results move
- * smoothly with parameters (calibration relies on this). The key is stored
- * when the person is created. */
+ * by their candidate number in the inflow (the person's stream_id), not by
+ * their index in the people array: changing a parameter that adds or removes
+ * someone (stock size, inflow rate) then leaves everyone else's draws
+ * unchanged, so results move smoothly with parameters (calibration relies on
+ * this). The key is derived again when needed (two mixes), which is cheaper
+ * than keeping it: a stored key cost 8 bytes a person and a second cache
+ * miss per event. In cohort mode the cohort supplies each person's key. */
 static uint64_t stream_key(const claimant_run *run, bool from_stock, uint32_t id)
 {
-    if (from_stock)
-        return claimant_key(run->rep_key, id);
-    return claimant_key(sim_rng_child(run->rep_key, UINT64_C(0x1F10E9E0)), id);
+    return claimant_key(from_stock ? run->rep_key : run->inflow_people_key, id);
 }
 
 static uint64_t person_key(const claimant_run *run, const person *x)
 {
-    return run->stream[x - run->people];
+    if (run->cohort)
+        return run->cohort->keys[x - run->people];
+    return stream_key(run, (x->flags & PF_FROM_STOCK) != 0, x->stream_id);
 }
 
 /* ---- drawing the next transition ----------------------------------------- */
@@ -298,8 +300,7 @@ static void schedule_person(claimant_run *run, person *x)
     if (claimant_is_exited(x))
         return;
     race r = { x->next_time, x->next_kind };
-    race_enter(&r, x->death_day, T_DEATH);
-    race_enter(&r, x->retire_day, T_RETIRE);
+    race_enter(&r, x->end_day, (x->flags & PF_DIES) ? T_DEATH : T_RETIRE);
     if ((x->flags & PF_ON_BENEFIT) && !(x->flags & PF_INVALIDITY))
         race_enter(&r, x->onset_day + DAYS_PER_YEAR, T_ANNIVERSARY);
     if (!(r.time <= run->horizon))
@@ -652,7 +653,7 @@ static void mental_share_at(const claimant_run *run, double year, double out[N_S
                                  run->p->inflow.share_mental[s]);
 }
 
-static person *new_person(claimant_run *run, uint64_t key)
+static person *new_person(claimant_run *run)
 {
     if (run->npeople == run->cap) {
         size_t cap = run->cap ? run->cap * 2 : 1024;
@@ -664,15 +665,8 @@ static person *new_person(claimant_run *run, uint64_t key)
         memcpy(pp, run->people, run->npeople * sizeof *pp);
         free(run->people);
         run->people = pp;
-        uint64_t *st = sim_alloc_large(cap * sizeof *st);
-        if (!st)
-            return NULL;
-        memcpy(st, run->stream, run->npeople * sizeof *st);
-        free(run->stream);
-        run->stream = st;
         run->cap = cap;
     }
-    run->stream[run->npeople] = key;
     return &run->people[run->npeople++];
 }
 
@@ -685,12 +679,13 @@ static void add_person(claimant_run *run, const cohort_params *c, bool from_stoc
         memcpy(share, c->share_mental, sizeof share);
     else
         mental_share_at(run, run->p->start_year + now / DAYS_PER_YEAR, share);
-    person *x = new_person(run, stream_key(run, from_stock, stream));
+    person *x = new_person(run);
     if (!x) {
         run->error = -1;
         return;
     }
-    population_draw(x, run->p, c, share, from_stock, now, person_key(run, x));
+    population_draw(x, run->p, c, share, from_stock, now, stream_key(run, from_stock, stream));
+    x->stream_id = stream;
     run->state_now[x->state][x->region][x->sex]++;
     benefit_count(run, x, +1);
     if (!from_stock)
@@ -734,7 +729,7 @@ static void arrival(claimant_run *run)
 static void cohort_entry(claimant_run *run)
 {
     const claimant_cohort *c = run->cohort;
-    person *x = new_person(run, c->keys[run->cohort_next]);
+    person *x = new_person(run);
     if (!x) {
         run->error = -1;
         return;
@@ -800,14 +795,12 @@ static int model_event(void *model, sim_engine *eng, const sim_event *ev)
     return run->error;
 }
 
-/* The person of an upcoming event: start fetching their record and stream key. */
+/* The person of an upcoming event: start fetching their record. */
 static void model_prefetch(void *model, uint32_t target)
 {
     const claimant_run *run = model;
-    if (target < run->npeople) {
+    if (target < run->npeople)
         __builtin_prefetch(&run->people[target], 1);
-        __builtin_prefetch(&run->stream[target], 0);
-    }
 }
 
 static const sim_model_type claimant_model_type = { "claimant", NULL, model_event, NULL,
@@ -856,6 +849,7 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
         return NULL;
     run->rep_key = sim_rng_replication_key(master_seed, rep);
     run->inflow_key = sim_rng_child(run->rep_key, UINT64_C(0x1F10E));
+    run->inflow_people_key = sim_rng_child(run->rep_key, UINT64_C(0x1F10E9E0));
     run->horizon = p->horizon_days;
     run->months = (size_t)(p->horizon_days / DAYS_PER_MONTH + 1e-9);
 
@@ -871,9 +865,8 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
                                .capacity_hint = stock + 1024 };
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
     run->people = sim_alloc_large(expect * sizeof *run->people);
-    run->stream = sim_alloc_large(expect * sizeof *run->stream);
     run->cap = expect;
-    if (!run->eng || !run->people || !run->stream
+    if (!run->eng || !run->people
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
@@ -911,9 +904,8 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
                                .capacity_hint = c->n + 64 };
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
     run->people = sim_alloc_large((c->n ? c->n : 1) * sizeof *run->people);
-    run->stream = sim_alloc_large((c->n ? c->n : 1) * sizeof *run->stream);
     run->cap = c->n ? c->n : 1;
-    if (!run->eng || !run->people || !run->stream
+    if (!run->eng || !run->people
         || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
@@ -941,7 +933,6 @@ void claimant_run_free(claimant_run *run)
     caseload_clear(&run->cl);
     results_clear(&run->res);
     free(run->people);
-    free(run->stream);
     free(run);
 }
 
@@ -988,7 +979,7 @@ int claimant_run_finish(claimant_run *run, run_results *out)
         return rc;
     run_results *r = &run->res;
     r->events = sim_engine_events_run(run->eng);
-    r->peak_memory = run->cap * (sizeof *run->people + sizeof *run->stream)
+    r->peak_memory = run->cap * sizeof *run->people
                      + sim_engine_memory(run->eng)
                      + caseload_memory(&run->cl) + sizeof *run;
     /* The outcome table is built in place over the people array (an outcome
@@ -1027,8 +1018,6 @@ int claimant_run_finish(claimant_run *run, run_results *out)
     person_outcome *shrunk = realloc(outcomes, (n ? n : 1) * sizeof *outcomes);
     r->people = shrunk ? shrunk : outcomes;
     r->npeople = n;
-    free(run->stream);
-    run->stream = NULL;
     run->people = NULL;
     run->npeople = run->cap = 0;
     *out = *r;

@@ -70,9 +70,13 @@ void population_draw(person *p, const model_params *mp, const cohort_params *c,
     } else {
         p->state = ST_PRIMARY;
     }
-    p->retire_day = (float)population_retire_day(mp, p);
+    float retire = (float)population_retire_day(mp, p);
     s = claimant_stream_once(pkey, DRAW_DEATH);
-    p->death_day = (float)population_death_day(mp, p, now, sim_stream_exponential(&s));
+    float death = (float)population_death_day(mp, p, now, sim_stream_exponential(&s));
+    /* death wins a tie, as it did when both were raced */
+    p->end_day = death <= retire ? death : retire;
+    if (death <= retire)
+        p->flags |= PF_DIES;
 }
 
 double population_death_day(const model_params *mp, const person *p, double now, double e)

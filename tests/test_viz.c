@@ -316,7 +316,7 @@ Test(viz_scene, both_panels_hold_the_same_people_and_differ_only_by_policy)
         /* nobody with another diagnosis is referred, so their lives are identical */
         if (a[i].diagnosis != DIAG_MENTAL) {
             untouched++;
-            cr_assert(a[i].state == b[i].state && a[i].death_day == b[i].death_day
+            cr_assert(a[i].state == b[i].state && a[i].end_day == b[i].end_day
                       && (a[i].first_job_day == b[i].first_job_day
                           || (isinf(a[i].first_job_day) && isinf(b[i].first_job_day))),
                       "person %zu (not referable) has different lives under the two policies", i);
