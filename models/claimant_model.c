@@ -31,6 +31,8 @@ struct claimant_run {
     const programme_params *prog;
     policy_effects eff;
     double now;                  /* time of the event being handled (days) */
+    double month_lo, month_hi;   /* see month_now */
+    size_t month_cached;
     bool anniversary_keeps_race; /* see keeps_race_at_anniversary */
     uint64_t rep_key;
     uint64_t inflow_key;         /* parent of the inflow candidates' streams */
@@ -82,11 +84,27 @@ static size_t month_of(const claimant_run *run, double t)
     return m < run->months ? m : (run->months ? run->months - 1 : 0);
 }
 
+/* month_of(run->now), remembered between events: while now stays inside
+ * the remembered month, away from its ends by more than rounding can move
+ * a quotient, the division would give the same month. */
+static size_t month_now(claimant_run *run)
+{
+    double now = run->now;
+    if (!(now >= run->month_lo && now < run->month_hi)) {
+        size_t m = month_of(run, now);
+        run->month_cached = m;
+        run->month_lo = (double)m * DAYS_PER_MONTH * (1 + 1e-12);
+        run->month_hi = m + 1 < run->months ? (double)(m + 1) * DAYS_PER_MONTH * (1 - 1e-12)
+                                            : INFINITY; /* the last month takes all later days */
+    }
+    return run->month_cached;
+}
+
 static void log_event(claimant_run *run, uint32_t id, int from, int to)
 {
     run_results *r = &run->res;
     double now = run->now;
-    r->flows[RES_FLOW_IDX(month_of(run, now), from, to)]++;
+    r->flows[RES_FLOW_IDX(month_now(run), from, to)]++;
     if (!run->p->event_log)
         return;
     if (r->nlog == r->log_cap) {
@@ -166,9 +184,9 @@ static void race_enter(race *r, double t, int kind)
 /* Draws one competing risk and enters it in the race. `delay` days pass
  * before the hazard's clock starts (from the state entry); `age_band` is the
  * person's age band now (computed once per race). */
-static void race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey,
-                        const hazard *h, draw_purpose purpose, double ratio, int kind,
-                        double delay, int age_band)
+static inline __attribute__((always_inline)) void
+race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey, const hazard *h,
+            draw_purpose purpose, double ratio, int kind, double delay, int age_band)
 {
     if (h->shape == HAZ_NONE)
         return;
@@ -188,7 +206,12 @@ static void race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey,
     ratio *= hazard_ratio(h, x->sex, age_band, x->region, x->severity, x->education);
     sim_stream st = claimant_stream(pkey, x, purpose);
     double e = sim_stream_exponential(&st);
-    race_enter(r, now + wait + hazard_residual(h, age, e, ratio), kind);
+    double residual;
+    if (h->shape == HAZ_EXPONENTIAL) /* hazard_residual's arithmetic, inline */
+        residual = ratio > 0 && h->rate > 0 ? e / ratio / h->rate : INFINITY;
+    else
+        residual = hazard_residual(h, age, e, ratio);
+    race_enter(r, now + wait + residual, kind);
 }
 
 /* Whether a drawn time of hazard h stays valid when the state changes but
@@ -488,7 +511,7 @@ static void person_event(claimant_run *run, uint32_t id, int kind)
         benefit_count(run, x, -1);
         x->flags |= PF_INVALIDITY;
         benefit_count(run, x, +1);
-        run->res.invalidity_entries[RES_ENTRY_IDX(month_of(run, run->now),
+        run->res.invalidity_entries[RES_ENTRY_IDX(month_now(run),
                                                   x->diagnosis, x->sex)]++;
         if (x->state == ST_PRIMARY && !run->anniversary_keeps_race) {
             enter_state(run, x, ST_INVALIDITY);

@@ -98,7 +98,10 @@ double population_retire_day(const model_params *mp, const person *p)
     double pa = schedule_step(&mp->pension_age, mp->start_year + (p->birth_day + 65 * DAYS_PER_YEAR) / DAYS_PER_YEAR, 65);
     for (int i = 0; i < 3; i++) {
         double day = p->birth_day + pa * DAYS_PER_YEAR;
-        pa = schedule_step(&mp->pension_age, mp->start_year + day / DAYS_PER_YEAR, 65);
+        double next = schedule_step(&mp->pension_age, mp->start_year + day / DAYS_PER_YEAR, 65);
+        if (next == pa)
+            break; /* a fixed point: further steps return it again */
+        pa = next;
     }
     return p->birth_day + pa * DAYS_PER_YEAR;
 }
