@@ -50,30 +50,35 @@ int sim_engine_init(sim_engine *eng)
     return eng->type->init ? eng->type->init(eng->model, eng) : 0;
 }
 
-int sim_engine_step(sim_engine *eng)
+/* Runs the popped event ev: 1, or <0 on the model's error. */
+static int dispatch(sim_engine *eng, const sim_event *ev)
 {
-    sim_event ev;
-    if (!sim_queue_pop(eng->queue, &ev))
-        return 0;
-    eng->now = ev.time;
+    eng->now = ev->time;
     eng->events_run++;
     if (eng->type->prefetch) {
         uint32_t next = sim_queue_upcoming_target(eng->queue, PREFETCH_AHEAD);
         if (next != UINT32_MAX)
             eng->type->prefetch(eng->model, next);
     }
-    int rc = eng->type->event(eng->model, eng, &ev);
+    int rc = eng->type->event(eng->model, eng, ev);
     return rc < 0 ? rc : 1;
+}
+
+int sim_engine_step(sim_engine *eng)
+{
+    sim_event ev;
+    if (!sim_queue_pop(eng->queue, &ev))
+        return 0;
+    return dispatch(eng, &ev);
 }
 
 int sim_engine_run_until(sim_engine *eng, double t)
 {
-    while (sim_queue_peek_time(eng->queue) <= t) { /* +INFINITY when empty */
-        int rc = sim_engine_step(eng);
+    sim_event ev;
+    while (sim_queue_pop_until(eng->queue, t, &ev)) {
+        int rc = dispatch(eng, &ev);
         if (rc < 0)
             return rc;
-        if (rc == 0) /* nothing left: t is +INFINITY */
-            break;
     }
     if (t > eng->now && isfinite(t))
         eng->now = t;

@@ -1057,6 +1057,41 @@ bool sim_queue_pop(sim_queue *q, sim_event *out)
     return true;
 }
 
+bool sim_queue_pop_until(sim_queue *q, double t, sim_event *out)
+{
+    if (q->pending == 0)
+        return false;
+    if (q->run_head < q->run_len && q->side_len == 0) {
+        /* the fast path of peek and pop in one: a live run head is earliest */
+        const qkey *k = &q->run[q->run_head];
+        idword *w = &q->ids[k->id / 64];
+        uint64_t bit = UINT64_C(1) << (k->id % 64);
+        if (w->live & bit) {
+            double time = key_time(k);
+            if (!(time <= t))
+                return false;
+            q->run_head++;
+            if (q->run_head + LIVE_AHEAD < q->run_len)
+                __builtin_prefetch(&q->ids[q->run[q->run_head + LIVE_AHEAD].id / 64]);
+            out->time = time;
+            out->seq = key_seq(q, k);
+            out->target = k->target;
+            out->kind = (uint16_t)(k->seq_kind >> SEQ_BITS);
+            out->status = EV_PENDING;
+            out->next = SIM_NO_EVENT;
+            w->live &= ~bit;
+            w->held &= ~bit;
+            q->nheld--;
+            q->pending--;
+            q->last_time = time;
+            return true;
+        }
+    }
+    if (!(sim_queue_peek_time(q) <= t))
+        return false;
+    return sim_queue_pop(q, out);
+}
+
 static SQ_NOINLINE double peek_slow(sim_queue *q)
 {
     for (;;) {

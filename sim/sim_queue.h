@@ -74,6 +74,10 @@ bool sim_queue_is_pending(const sim_queue *q, sim_event_id id);
  * is lost and a later call may succeed). Amortised O(1). */
 bool sim_queue_pop(sim_queue *q, sim_event *out);
 
+/* sim_queue_pop if the earliest pending event is at time <= t, else false
+ * with nothing removed: peek and pop in one call. */
+bool sim_queue_pop_until(sim_queue *q, double t, sim_event *out);
+
 /* Time of the earliest pending event, or +INFINITY if none (or on the same
  * memory failure as sim_queue_pop). Does not pop. Amortised O(1). */
 double sim_queue_peek_time(sim_queue *q);
