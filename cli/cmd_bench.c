@@ -16,6 +16,7 @@
 #include "cli/report.h"
 #include "io/config.h"
 #include "models/claimant_model.h"
+#include "sim/sim_memory.h"
 #include "sim/sim_rng.h"
 
 static int compare_double(const void *a, const void *b)
@@ -68,7 +69,9 @@ int cmd_bench(int argc, char **argv)
                    "one GSL exponential draw (keyed SplitMix64 and mt19937) and of the model's\n"
                    "inline ziggurat draw, measured in the same run. --runs N repeats the\n"
                    "identical run N times (default 1) and reports the median time with the\n"
-                   "fastest and slowest, for machines whose speed varies from run to run.\n");
+                   "fastest and slowest, for machines whose speed varies from run to run.\n"
+                   "Large arrays use 4 KiB pages; IPSIM_HUGE_PAGES=1 in the environment\n"
+                   "requests transparent huge pages (see docs/performance.md).\n");
             return EXIT_OK;
         } else if (!strcmp(a, "--years")) {
             if (!cli_option_u64(argc, argv, &i, 1, 100, &years))
@@ -173,6 +176,7 @@ int cmd_bench(int argc, char **argv)
     cJSON_AddNumberToObject(o, "model_bytes_per_person", (double)model_bytes / (double)people);
     cJSON_AddNumberToObject(o, "peak_rss_bytes_per_person", (double)ru.ru_maxrss * 1024.0 / (double)people);
     cJSON_AddNumberToObject(o, "peak_rss_mib", (double)ru.ru_maxrss / 1024.0);
+    cJSON_AddBoolToObject(o, "huge_pages_requested", sim_huge_pages_wanted());
     cJSON_AddNumberToObject(o, "checksum", sink > 0 ? 1 : 0);
 
     if (json) {
@@ -194,6 +198,9 @@ int cmd_bench(int argc, char **argv)
                per_event / draw_mt);
         printf("  memory per person      %.1f bytes held by the model, %.1f bytes peak RSS\n",
                (double)model_bytes / (double)people, (double)ru.ru_maxrss * 1024.0 / (double)people);
+        printf("  pages                  %s\n", sim_huge_pages_wanted()
+                   ? "huge pages requested (IPSIM_HUGE_PAGES=1)"
+                   : "4 KiB (IPSIM_HUGE_PAGES=1 requests huge pages)");
         cJSON_Delete(o);
     }
     results_clear(&res);

@@ -6,7 +6,9 @@
 
 /* Events ahead whose target the model is told about before the current one
  * runs: far enough for a memory fetch to complete meanwhile. */
+#ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 6
+#endif
 
 struct sim_engine {
     const sim_model_type *type;

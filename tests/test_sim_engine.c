@@ -10,6 +10,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim/sim_engine.h"
+#include "sim/sim_memory.h"
 
 enum { KIND_PLAIN = 1, KIND_ECHO = 2, KIND_FAIL = 3 };
 #define MAX_SEEN 20000
@@ -252,4 +253,26 @@ Test(sim_engine, cancel_through_the_engine)
     cr_assert_eq(sim_cancel(eng, SIM_NO_EVENT), -1);
     sim_engine_free(eng);
     free(m);
+}
+
+Test(sim_memory, large_arrays_are_line_aligned_and_huge_page_aligned_only_on_request)
+{
+    unsetenv("IPSIM_HUGE_PAGES");
+    cr_assert(!sim_huge_pages_wanted());
+    void *small = sim_alloc_large(100), *big = sim_alloc_large((size_t)16 << 20);
+    cr_assert(small && big);
+    cr_assert_eq((uintptr_t)small % 64, 0);
+    cr_assert_eq((uintptr_t)big % 64, 0);
+    free(small);
+    free(big);
+    setenv("IPSIM_HUGE_PAGES", "1", 1);
+    cr_assert(sim_huge_pages_wanted());
+    big = sim_alloc_large((size_t)16 << 20);
+    cr_assert_not_null(big);
+    cr_assert_eq((uintptr_t)big % ((size_t)2 << 20), 0, "huge-page memory is 2 MiB aligned");
+    memset(big, 1, (size_t)16 << 20); /* usable whether or not the kernel grants the hint */
+    free(big);
+    setenv("IPSIM_HUGE_PAGES", "0", 1);
+    cr_assert(!sim_huge_pages_wanted());
+    unsetenv("IPSIM_HUGE_PAGES");
 }

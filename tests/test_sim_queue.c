@@ -98,6 +98,39 @@ static void expect_pop(sim_queue *q, ref_queue *r, const char *where, size_t ste
     r->last_time = want.time;
 }
 
+/* sim_queue_pop_until against the reference: with bound `t` at the earliest
+ * time it pops that event; with t just below it it removes nothing. */
+static void expect_pop_until(sim_queue *q, ref_queue *r, bool reach, const char *where,
+                             size_t step)
+{
+    size_t m = ref_min(r);
+    sim_event ev;
+    if (m == SIZE_MAX) {
+        cr_assert(!sim_queue_pop_until(q, INFINITY, &ev),
+                  "%s step %zu: pop_until from an empty queue succeeded", where, step);
+        return;
+    }
+    ref_event want = r->ev[m];
+    if (!reach) {
+        double below = nextafter(want.time, -INFINITY);
+        cr_assert(!sim_queue_pop_until(q, below, &ev),
+                  "%s step %zu: pop_until(%.17g) popped with the earliest at %.17g", where, step,
+                  below, want.time);
+        cr_assert_eq(sim_queue_size(q), r->nlive, "%s step %zu: pop_until removed an event",
+                     where, step);
+        return;
+    }
+    cr_assert(sim_queue_pop_until(q, want.time, &ev), "%s step %zu: pop_until failed", where,
+              step);
+    cr_assert(ev.time == want.time && ev.seq == want.seq && ev.target == want.target
+                  && ev.kind == want.kind,
+              "%s step %zu: pop_until gave (t=%.17g seq=%llu), expected (t=%.17g seq=%llu)",
+              where, step, ev.time, (unsigned long long)ev.seq, want.time,
+              (unsigned long long)want.seq);
+    ref_remove(r, m);
+    r->last_time = want.time;
+}
+
 /* A push time for the randomised tests: many exact ties (times on a grid,
  * and repeats of the last popped time), spread-out times, some far ahead. */
 static double draw_time(gsl_rng *g, double now, double scale)
@@ -148,9 +181,17 @@ static void random_ops(double width, size_t nbuckets, size_t nops, size_t level,
             pushes++;
         } else if (u < 0.88) {
             size_t m = ref_min(&r);
+            double v = gsl_rng_uniform(g);
+            if (v < 0.2) { /* a bound just short of the earliest event */
+                expect_pop_until(q, &r, false, where, step);
+                continue;
+            }
             if (m != SIZE_MAX)
                 retired[nretired++] = r.ev[m].id;
-            expect_pop(q, &r, where, step);
+            if (v < 0.5)
+                expect_pop_until(q, &r, true, where, step);
+            else
+                expect_pop(q, &r, where, step);
             pops++;
         } else if (u < 0.96) {
             if (r.nlive == 0)
