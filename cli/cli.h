@@ -30,6 +30,11 @@ const char *cli_option_value(int argc, char **argv, int *i);
  * [min, max]; prints an error naming the option and returns false otherwise. */
 bool cli_option_u64(int argc, char **argv, int *i, uint64_t min, uint64_t max, uint64_t *out);
 
+/* Largest --seed: 2^53 - 1, the largest whole number a JSON config (run.seed)
+ * and the JSON outputs hold exactly, so a seed given on the command line can
+ * always be written back into the config the output records. */
+#define CLI_SEED_MAX UINT64_C(9007199254740991)
+
 /* Takes the output options every result-writing subcommand shares:
  * -o/--output FILE, --force, --json, --quiet. Returns 1 if argv[*i] was one
  * of them (advancing *i past a value), 0 if not, -1 (error printed) when a

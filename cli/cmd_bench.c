@@ -80,7 +80,7 @@ int cmd_bench(int argc, char **argv)
             if (!cli_option_u64(argc, argv, &i, 1, 100, &runs))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--scale")) {
             char *end;

@@ -17,6 +17,7 @@
 #include "io/calib_config.h"
 #include "io/h5calib.h"
 #include "io/h5out.h"
+#include "io/json_check.h"
 #include "models/calibrate.h"
 
 static void calibrate_usage(FILE *f)
@@ -233,7 +234,7 @@ int cmd_calibrate(int argc, char **argv)
             if (!cli_option_u64(argc, argv, &i, 1, 1000000, &max_evals))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
                 return EXIT_USAGE;
             have_seed = true;
         } else if (!strcmp(a, "--reps")) {
@@ -383,7 +384,7 @@ int cmd_calibrate(int argc, char **argv)
     cli_progress_end(&ps.bar);
 
     cJSON *report = calib_report_json(spec, tg, &out);
-    report_text = report ? cJSON_Print(report) : NULL;
+    report_text = report ? jc_print(report, true) : NULL;
     config_text = calib_config_text(spec, tg, &out);
     if (!report_text || !config_text) {
         cJSON_Delete(report);

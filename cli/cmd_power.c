@@ -141,7 +141,7 @@ int cmd_power(int argc, char **argv)
                 || !parse_list("--effect", v, -10, 10, e_list, 16, &ne))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
                 return EXIT_USAGE;
             have_seed = true;
         } else if (!strcmp(a, "--threads")) {

@@ -215,7 +215,7 @@ int cmd_project(int argc, char **argv)
             if (!cli_option_u64(argc, argv, &i, 1, 100000, &reps))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
                 return EXIT_USAGE;
             have_seed = true;
         } else if (!strcmp(a, "--threads")) {
@@ -245,6 +245,14 @@ int cmd_project(int argc, char **argv)
         pc->replications = reps;
     if (have_seed)
         pc->cfg.seed = seed;
+    /* the output's /config must reproduce the projection: record the overrides */
+    if ((reps && config_record_u64(&pc->cfg, "projection.replications", reps) != 0)
+        || (have_seed && config_record_u64(&pc->cfg, "run.seed", seed) != 0)) {
+        fprintf(stderr, "ipsim project: out of memory\n");
+        proj_config_clear(pc);
+        free(pc);
+        return EXIT_FAIL;
+    }
     char err[4600];
     h5out_target target;
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {

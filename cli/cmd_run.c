@@ -82,7 +82,7 @@ int cmd_run(int argc, char **argv)
             if (!cli_option_u64(argc, argv, &i, 1, 1000000, &reps))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
                 return EXIT_USAGE;
             have_seed = true;
         } else if (!strcmp(a, "--threads")) {
@@ -104,6 +104,14 @@ int cmd_run(int argc, char **argv)
         cfg.seed = seed;
     if (event_log)
         cfg.model.event_log = true;
+    /* the output's /config must reproduce the run: record the overrides */
+    if ((reps && config_record_u64(&cfg, "run.replications", reps) != 0)
+        || (have_seed && config_record_u64(&cfg, "run.seed", seed) != 0)
+        || (event_log && config_record_bool(&cfg, "run.event_log", true) != 0)) {
+        fprintf(stderr, "ipsim run: out of memory\n");
+        config_clear(&cfg);
+        return EXIT_FAIL;
+    }
 
     char outbuf[4096], err[4600];
     if (!output) {

@@ -160,7 +160,7 @@ int cmd_trial(int argc, char **argv)
             if (!(csv = cli_option_value(argc, argv, &i)))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, UINT64_MAX, &seed))
+            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
                 return EXIT_USAGE;
             have_seed = true;
         } else if (!strcmp(a, "--rep")) {

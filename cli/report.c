@@ -5,12 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/json_check.h"
 #include "models/claimant.h"
 #include "models/policy.h"
 
 void report_print_json(FILE *f, cJSON *tree)
 {
-    char *text = tree ? cJSON_Print(tree) : NULL;
+    char *text = tree ? jc_print(tree, true) : NULL;
     if (text) {
         fprintf(f, "%s\n", text);
         free(text);
@@ -125,7 +126,7 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
     cJSON_AddStringToObject(o, "version", IPSIM_VERSION);
     cJSON_AddStringToObject(o, "config", info->cfg->source);
     cJSON_AddStringToObject(o, "output", info->output);
-    cJSON_AddNumberToObject(o, "seed", (double)info->cfg->seed);
+    cJSON_AddItemToObject(o, "seed", jc_exact_u64(info->cfg->seed));
     cJSON_AddNumberToObject(o, "replications", (double)info->reps);
     cJSON_AddNumberToObject(o, "threads", info->threads);
     cJSON_AddNumberToObject(o, "events", (double)info->events);

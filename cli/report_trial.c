@@ -10,6 +10,7 @@
 
 #include "cli/report.h"
 #include "io/config_trial.h"
+#include "io/json_check.h"
 #include "stats/stats_common.h"
 
 static const char *const region_labels[N_REGION] = { "Flanders", "Wallonia", "Brussels" };
@@ -171,7 +172,7 @@ void report_trial_json(FILE *f, const report_trial_info *r)
     cJSON_AddStringToObject(o, "output", r->output);
     if (r->csv)
         cJSON_AddStringToObject(o, "csv", r->csv);
-    cJSON_AddNumberToObject(o, "seed", (double)r->seed);
+    cJSON_AddItemToObject(o, "seed", jc_exact_u64(r->seed));
     cJSON_AddNumberToObject(o, "replication", (double)r->replication);
     cJSON_AddNumberToObject(o, "wall_seconds", r->wall_seconds);
     cJSON_AddNumberToObject(o, "events", (double)r->info->events);
@@ -322,7 +323,7 @@ void report_power_json(FILE *f, const report_power_info *r)
     cJSON_AddStringToObject(o, "command", "power");
     cJSON_AddStringToObject(o, "config", r->cfg->source);
     cJSON_AddStringToObject(o, "output", r->output);
-    cJSON_AddNumberToObject(o, "seed", (double)pw->seed);
+    cJSON_AddItemToObject(o, "seed", jc_exact_u64(pw->seed));
     cJSON_AddNumberToObject(o, "replications", (double)pw->reps);
     cJSON_AddNumberToObject(o, "threads", r->threads);
     cJSON_AddNumberToObject(o, "wall_seconds", r->wall_seconds);

@@ -525,7 +525,7 @@ cJSON *calib_report_json(const calib_spec *s, const calib_targets *t, const cali
                             "random numbers (one seed for every evaluation)");
     cJSON_AddNumberToObject(r, "scale", s->scale);
     cJSON_AddNumberToObject(r, "replications", (double)s->replications);
-    cJSON_AddNumberToObject(r, "seed", (double)s->seed);
+    cJSON_AddItemToObject(r, "seed", jc_exact_u64(s->seed));
     cJSON_AddNumberToObject(r, "evaluations", (double)o->evaluations);
     cJSON_AddNumberToObject(r, "restarts", (double)o->restarts);
     cJSON_AddItemToObject(r, "loss", number_or_null(round_to(o->loss, 6)));

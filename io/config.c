@@ -523,7 +523,7 @@ static char *resolve_json(const cJSON *base_root, const cJSON *user_root)
             cJSON_ReplaceItemInObjectCaseSensitive(out, "policies", merged);
         }
     }
-    text = cJSON_Print(out);
+    text = jc_print(out, true);
 done:
     cJSON_Delete(out);
     return text;
@@ -661,4 +661,59 @@ void config_clear(ipsim_config *cfg)
 {
     free(cfg->resolved_json);
     cfg->resolved_json = NULL;
+}
+
+int config_record(ipsim_config *cfg, const char *path, cJSON *value)
+{
+    cJSON *tree = value && cfg->resolved_json ? cJSON_Parse(cfg->resolved_json) : NULL;
+    if (!tree) {
+        cJSON_Delete(value);
+        return -1;
+    }
+    cJSON *obj = tree;
+    char name[128];
+    const char *at = path;
+    for (;;) {
+        const char *dot = strchr(at, '.');
+        size_t len = dot ? (size_t)(dot - at) : strlen(at);
+        if (len == 0 || len >= sizeof name || !cJSON_IsObject(obj))
+            goto fail;
+        memcpy(name, at, len);
+        name[len] = '\0';
+        if (!dot)
+            break;
+        cJSON *next = cJSON_GetObjectItemCaseSensitive(obj, name);
+        if (!next && !(next = cJSON_AddObjectToObject(obj, name)))
+            goto fail;
+        obj = next;
+        at = dot + 1;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(obj, name)) {
+        if (!cJSON_ReplaceItemInObjectCaseSensitive(obj, name, value))
+            goto fail;
+    } else if (!cJSON_AddItemToObject(obj, name, value)) {
+        goto fail;
+    }
+    value = NULL; /* owned by the tree now */
+    char *text = jc_print(tree, true);
+    cJSON_Delete(tree);
+    if (!text)
+        return -1;
+    free(cfg->resolved_json);
+    cfg->resolved_json = text;
+    return 0;
+fail:
+    cJSON_Delete(value);
+    cJSON_Delete(tree);
+    return -1;
+}
+
+int config_record_u64(ipsim_config *cfg, const char *path, uint64_t v)
+{
+    return config_record(cfg, path, jc_exact_u64(v));
+}
+
+int config_record_bool(ipsim_config *cfg, const char *path, bool v)
+{
+    return config_record(cfg, path, cJSON_CreateBool(v));
 }

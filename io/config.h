@@ -8,7 +8,9 @@
 #define IPSIM_CONFIG_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <cjson/cJSON.h>
 #include "models/params.h"
 #include "models/trial.h"
 
@@ -36,6 +38,16 @@ int config_load_text(const char *name, const char *text, size_t len, ipsim_confi
                      FILE *err);
 
 void config_clear(ipsim_config *cfg);
+
+/* Records a command-line override in the resolved config text: the member at
+ * the dotted `path` (e.g. "run.seed"; missing objects are created) becomes
+ * `value`, which the call takes over (it is freed on failure too). Only the
+ * text changes: the caller sets the parsed field itself. 0, or -1 when out
+ * of memory. */
+int config_record(ipsim_config *cfg, const char *path, cJSON *value);
+/* config_record of an exact whole number and of a boolean. */
+int config_record_u64(ipsim_config *cfg, const char *path, uint64_t v);
+int config_record_bool(ipsim_config *cfg, const char *path, bool v);
 
 /* The embedded default scenario text. */
 const char *config_default_text(size_t *len);

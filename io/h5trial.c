@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "io/config_trial.h"
+#include "io/json_check.h"
 #include "models/claimant.h"
 
 static const char *const arm_names[N_ARM] = { "control", "ips" };
@@ -20,7 +21,7 @@ static const char *const region_names[N_REGION] = { "flanders", "wallonia", "bru
 static int write_design(hid_t f, const trial_params *tp)
 {
     cJSON *j = config_trial_to_json(tp);
-    char *text = j ? cJSON_Print(j) : NULL;
+    char *text = j ? jc_print(j, true) : NULL;
     cJSON_Delete(j);
     if (!text)
         return -1;

@@ -1342,8 +1342,13 @@ bool jc_integer(jc_ctx *ctx, const cJSON *obj, const char *path, const char *key
     /* -2^63 <= v < 2^63 makes the conversion defined; then compare as integers. */
     if (v < -9223372036854775808.0 || v >= 9223372036854775808.0
         || (long long)v < min || (long long)v > max) {
-        report_value(ctx, path, key, JC_NO_INDEX, "%s is outside %lld..%lld", fmt_num(a, v),
-                     min, max);
+        if (fabs(v) >= 9007199254740992.0) /* the text's digits are lost beyond 2^53 */
+            report_value(ctx, path, key, JC_NO_INDEX,
+                         "a number of magnitude 2^53 (9007199254740992) or more is outside "
+                         "%lld..%lld", min, max);
+        else
+            report_value(ctx, path, key, JC_NO_INDEX, "%s is outside %lld..%lld",
+                         fmt_num(a, v), min, max);
         return false;
     }
     *out = (long long)v;
@@ -1541,4 +1546,55 @@ const char *jc_join(char *buf, size_t size, const char *path, const char *key)
     else
         snprintf(buf, size, "%s", key ? key : "");
     return buf;
+}
+
+/* ---- exact printing ------------------------------------------------------ */
+
+/* The shortest of %.15g, %.16g and %.17g that reads back as d. */
+static void exact_number_text(double d, char *buf, size_t len)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, len, "%.*g", digits, d);
+        if (strtod(buf, NULL) == d)
+            return;
+    }
+}
+
+/* Turns every number of the tree into a raw item with its exact text. */
+static int exact_numbers(cJSON *item)
+{
+    for (; item; item = item->next) {
+        if (cJSON_IsNumber(item)) {
+            char buf[40];
+            exact_number_text(item->valuedouble, buf, sizeof buf);
+            char *text = malloc(strlen(buf) + 1);
+            if (!text)
+                return -1;
+            strcpy(text, buf);
+            item->type = cJSON_Raw;
+            item->valuestring = text; /* freed by cJSON_Delete */
+        } else if (item->child && exact_numbers(item->child) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+char *jc_print(const cJSON *tree, bool formatted)
+{
+    cJSON *copy = cJSON_Duplicate(tree, 1);
+    if (!copy)
+        return NULL;
+    char *text = NULL;
+    if (exact_numbers(copy) == 0)
+        text = formatted ? cJSON_Print(copy) : cJSON_PrintUnformatted(copy);
+    cJSON_Delete(copy);
+    return text;
+}
+
+cJSON *jc_exact_u64(uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    return cJSON_CreateRaw(buf);
 }

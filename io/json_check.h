@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <cjson/cJSON.h>
 
 typedef struct jc_ctx jc_ctx;
@@ -93,6 +94,18 @@ bool jc_number_array(jc_ctx *ctx, const cJSON *obj, const char *path, const char
  * sum gives "shares sum to 0.97, must sum to 1". */
 bool jc_shares(jc_ctx *ctx, const cJSON *obj, const char *path, const char *key,
                const char *const *names, size_t n, bool required, double *out);
+
+/* Prints `tree` (formatted or on one line) with every number written so that
+ * reading the text back gives the same double: the shortest of 15, 16 or 17
+ * significant digits that does (cJSON's own printer settles for 15 digits
+ * that are within a rounding error, which can move a value by one unit in
+ * the last place, and prints integers above 1e15 rounded). Text as
+ * cJSON_Print gives it otherwise. NULL when out of memory; caller frees. */
+char *jc_print(const cJSON *tree, bool formatted);
+
+/* A number item for the unsigned integer v, printed exactly by jc_print and
+ * cJSON_Print alike (a raw item), e.g. a 64-bit seed. NULL if out of memory. */
+cJSON *jc_exact_u64(uint64_t v);
 
 /* Joins `path` and `key` into buf ("a.b" + "c" -> "a.b.c"; "" + "c" -> "c"). */
 const char *jc_join(char *buf, size_t size, const char *path, const char *key);
