@@ -1342,10 +1342,10 @@ bool jc_integer(jc_ctx *ctx, const cJSON *obj, const char *path, const char *key
     /* -2^63 <= v < 2^63 makes the conversion defined; then compare as integers. */
     if (v < -9223372036854775808.0 || v >= 9223372036854775808.0
         || (long long)v < min || (long long)v > max) {
-        if (fabs(v) >= 9007199254740992.0) /* the text's digits are lost beyond 2^53 */
+        if (fabs(v) >= 9007199254740992.0) /* the text's last digits are lost */
             report_value(ctx, path, key, JC_NO_INDEX,
-                         "a number of magnitude 2^53 (9007199254740992) or more is outside "
-                         "%lld..%lld", min, max);
+                         "about %.6g is outside %lld..%lld (whole numbers from 2^53 on are "
+                         "not held exactly)", v, min, max);
         else
             report_value(ctx, path, key, JC_NO_INDEX, "%s is outside %lld..%lld",
                          fmt_num(a, v), min, max);
