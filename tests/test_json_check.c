@@ -833,3 +833,34 @@ Test(json_check, null_ctx_and_free_null_are_harmless)
     cr_expect_float_eq(v, 1.5, 0);
     cr_expect(line == 3 && col == 4);
 }
+
+Test(json_check, jc_print_writes_numbers_that_read_back_exactly)
+{
+    /* values cJSON's own printer writes with 15 digits that read back as a
+     * neighbouring double, or rounds (integers above 1e15) */
+    const double values[] = { 0.1 + 0.2, 1.0 / 3.0, 1234567890123457.0, 9007199254740991.0,
+                              2.2250738585072014e-308, 4.9e-324, 0.248955, 20161231, -7.5e-5,
+                              1e21 };
+    size_t n = sizeof values / sizeof values[0];
+    cJSON *arr = cJSON_CreateDoubleArray(values, (int)n);
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddItemToObject(obj, "v", arr);
+    cJSON_AddItemToObject(obj, "seed", jc_exact_u64(UINT64_C(1234567890123457)));
+    char *text = jc_print(obj, false);
+    cr_assert_not_null(text);
+    cJSON *back = cJSON_Parse(text);
+    cr_assert_not_null(back, "%s", text);
+    cJSON *v = cJSON_GetObjectItem(back, "v");
+    for (size_t i = 0; i < n; i++)
+        cr_expect(cJSON_GetArrayItem(v, (int)i)->valuedouble == values[i],
+                  "value %zu: %.17g read back as %.17g (%s)", i, values[i],
+                  cJSON_GetArrayItem(v, (int)i)->valuedouble, text);
+    cr_expect(strstr(text, "\"seed\":1234567890123457") != NULL, "%s", text);
+    cr_expect(strstr(text, "0.248955") != NULL && strstr(text, "20161231") != NULL,
+              "short values keep their short form: %s", text);
+    /* the tree itself is not changed */
+    cr_expect(cJSON_IsNumber(cJSON_GetArrayItem(arr, 0)));
+    free(text);
+    cJSON_Delete(back);
+    cJSON_Delete(obj);
+}
