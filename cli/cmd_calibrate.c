@@ -195,11 +195,13 @@ static int write_text_atomic(const char *path, const char *text, bool force, cha
     return 0;
 }
 
+/* An output that could not be written at the end (checked before the fit
+ * starts: a calibration takes minutes). */
 static bool output_blocked(const char *path, bool force)
 {
-    struct stat st;
-    if (path && !force && stat(path, &st) == 0) {
-        fprintf(stderr, "ipsim calibrate: %s: file exists; use --force to overwrite it\n", path);
+    char err[4600];
+    if (path && h5out_check(path, force, err, sizeof err) != 0) {
+        fprintf(stderr, "ipsim calibrate: %s\n", err);
         return true;
     }
     return false;
@@ -247,8 +249,14 @@ int cmd_calibrate(int argc, char **argv)
         }
     }
     if (!config || !targets_path || (!output && !evaluate_only)) {
-        fprintf(stderr, "ipsim calibrate: needs CONFIG, --targets FILE and -o CALIBRATED.json "
-                        "(see ipsim calibrate --help)\n");
+        fprintf(stderr, "ipsim calibrate: needs CONFIG, --targets FILE%s "
+                        "(see ipsim calibrate --help)\n",
+                evaluate_only ? "" : " and -o CALIBRATED.json");
+        return EXIT_USAGE;
+    }
+    if (output && h5path && h5out_same_file(output, h5path)) {
+        fprintf(stderr, "ipsim calibrate: -o %s and --h5 %s name the same file\n", output,
+                h5path);
         return EXIT_USAGE;
     }
     if (output_blocked(output, force) || output_blocked(h5path, force))

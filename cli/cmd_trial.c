@@ -212,6 +212,11 @@ int cmd_trial(int argc, char **argv)
         const char *dot = strrchr(csv, '.');
         size_t stem = dot && !strcmp(dot, ".csv") ? (size_t)(dot - csv) : strlen(csv);
         snprintf(tests_csv, sizeof tests_csv, "%.*s.tests.csv", (int)stem, csv);
+        if (h5out_same_file(output, csv) || h5out_same_file(output, tests_csv)) {
+            fprintf(stderr, "ipsim trial: -o %s and --csv %s (with %s) name the same file\n",
+                    output, csv, tests_csv);
+            goto done;
+        }
         if (h5out_begin(&csv_t, csv, force, err, sizeof err) != 0
             || h5out_begin(&tests_t, tests_csv, force, err, sizeof err) != 0) {
             fprintf(stderr, "ipsim trial: %s\n", err);

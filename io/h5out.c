@@ -1,5 +1,6 @@
 /* h5out: HDF5 writing of run sets; see h5out.h. All datasets are chunked
  * and deflate-compressed with the shuffle filter; integer counts are int32. */
+#define _DEFAULT_SOURCE /* realpath */
 #include "io/h5out.h"
 
 #include <errno.h>
@@ -18,17 +19,54 @@
 #include "models/claimant.h"
 #include "models/policy.h"
 
-int h5out_begin(h5out_target *t, const char *path, bool force, char *err, size_t errlen)
+/* The checks of h5out_begin on the name and an existing file. */
+static int check_name(const char *path, bool force, char *err, size_t errlen)
 {
-    if (strlen(path) >= sizeof t->final_path) {
+    size_t len = strlen(path);
+    if (len == 0) {
+        snprintf(err, errlen, "the output file name is empty");
+        return -1;
+    }
+    if (len >= sizeof ((h5out_target *)0)->final_path) {
         snprintf(err, errlen, "%s: output path too long", path);
         return -1;
     }
-    struct stat st;
-    if (stat(path, &st) == 0 && !force) {
-        snprintf(err, errlen, "%s: file exists; use --force to overwrite it", path);
+    if (path[len - 1] == '/') {
+        snprintf(err, errlen, "%s: names a directory; give a file name", path);
         return -1;
     }
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s: is a directory; give a file name", path);
+            return -1;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(err, errlen, "%s: exists and is not a regular file; give another name",
+                     path);
+            return -1;
+        }
+        if (!force) {
+            snprintf(err, errlen, "%s: file exists; use --force to overwrite it", path);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int h5out_check(const char *path, bool force, char *err, size_t errlen)
+{
+    h5out_target t;
+    if (h5out_begin(&t, path, force, err, errlen) != 0)
+        return -1;
+    h5out_abort(&t);
+    return 0;
+}
+
+int h5out_begin(h5out_target *t, const char *path, bool force, char *err, size_t errlen)
+{
+    if (check_name(path, force, err, errlen) != 0)
+        return -1;
     snprintf(t->final_path, sizeof t->final_path, "%s", path);
     snprintf(t->tmp_path, sizeof t->tmp_path, "%s.tmp-%ld", path, (long)getpid());
     int fd = open(t->tmp_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -38,6 +76,39 @@ int h5out_begin(h5out_target *t, const char *path, bool force, char *err, size_t
     }
     close(fd);
     return 0;
+}
+
+/* The file `path` names, as "real directory/name" (the directory resolved
+ * through links), in buf; false if its directory cannot be resolved. */
+static bool canonical_path(const char *path, char *buf, size_t len)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    char *real = realpath(dir, NULL);
+    if (!real)
+        return false;
+    int n = snprintf(buf, len, "%s/%s", real, name);
+    free(real);
+    return n >= 0 && (size_t)n < len;
+}
+
+bool h5out_same_file(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char ca[8192], cb[8192];
+    return canonical_path(a, ca, sizeof ca) && canonical_path(b, cb, sizeof cb)
+           && strcmp(ca, cb) == 0;
 }
 
 void h5out_abort(const h5out_target *t)

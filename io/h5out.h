@@ -19,10 +19,20 @@ typedef struct h5out_target {
     char tmp_path[4096 + 32];
 } h5out_target;
 
-/* Prepares writing to `path`: refuses an existing file unless `force`, and
- * checks the directory is writable by creating the temporary file. On error
- * returns -1 with a message in err. */
+/* Prepares writing to `path`: refuses an empty name, a directory and an
+ * existing file that is not a regular file, and an existing file unless
+ * `force`; checks the directory is writable by creating the temporary
+ * file. On error returns -1 with a message in err. */
 int h5out_begin(h5out_target *t, const char *path, bool force, char *err, size_t errlen);
+
+/* The checks of h5out_begin without keeping the temporary file: for
+ * outputs written only after a long computation, checked before it starts.
+ * 0, or -1 with a message in err. */
+int h5out_check(const char *path, bool force, char *err, size_t errlen);
+
+/* Whether paths a and b name the same file (the same text, the same existing
+ * file, or the same name in the same real directory). */
+bool h5out_same_file(const char *a, const char *b);
 
 /* Removes the temporary file (after a failure). Async-signal-safe. */
 void h5out_abort(const h5out_target *t);

@@ -1,5 +1,6 @@
 /* Config validation through the command line: every class of bad input
  * gives a located message, exit status 2, and no output file. */
+#include <sys/stat.h>
 #include <criterion/criterion.h>
 
 #include "tests/test_util.h"
@@ -160,4 +161,65 @@ Test(config_errors, default_config_is_valid)
     int st = tu_run_ipsim(cmd, out, sizeof out, err, sizeof err);
     cr_expect_eq(st, 0, "%s", err);
     cr_expect(strstr(out, "valid") != NULL);
+}
+
+/* Output names that could never be written are refused before any work
+ * starts, with exit status 2, and nothing is replaced. */
+Test(config_errors, impossible_output_names_are_refused_up_front)
+{
+    char dir[64], cmd[1024], err[4096], so[8192], path[256];
+    cr_assert_not_null(tu_tmpdir(dir));
+    cr_expect_eq(tu_run_ipsim("run --reps 1 --quiet -o ''", so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "file name is empty") != NULL, "%s", err);
+
+    snprintf(cmd, sizeof cmd, "run --reps 1 --quiet --force -o %s", dir);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "is a directory") != NULL, "%s", err);
+
+    snprintf(cmd, sizeof cmd, "run --reps 1 --quiet -o %s/sub/", dir);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "names a directory") != NULL, "%s", err);
+
+    /* a special file is never replaced, even with --force */
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    snprintf(cmd, sizeof cmd, "run --reps 1 --quiet --force -o %s", path);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "not a regular file") != NULL, "%s", err);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_expect(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    unlink(path);
+
+    /* two outputs of one command naming the same file */
+    snprintf(cmd, sizeof cmd,
+             "trial %s/configs/trial_belgium_realised.json --quiet -o %s/same.csv --csv %s/same.csv",
+             IPSIM_SOURCE_DIR, dir, dir);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "name the same file") != NULL, "%s", err);
+    snprintf(path, sizeof path, "%s/same.csv", dir);
+    cr_expect_not(tu_file_exists(path));
+    snprintf(cmd, sizeof cmd,
+             "calibrate %s/configs/calibration/belgium_history.json --targets "
+             "%s/configs/targets/inami.json -o %s/c.json --h5 %s/./c.json --quiet",
+             IPSIM_SOURCE_DIR, IPSIM_SOURCE_DIR, dir, dir);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "name the same file") != NULL, "%s", err);
+    /* an unwritable calibration output is found before the fit, not after */
+    snprintf(cmd, sizeof cmd,
+             "calibrate %s/configs/calibration/belgium_history.json --targets "
+             "%s/configs/targets/inami.json -o %s/missing/c.json --quiet",
+             IPSIM_SOURCE_DIR, IPSIM_SOURCE_DIR, dir);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "cannot write here") != NULL, "%s", err);
+    rmdir(dir);
+}
+
+Test(config_errors, seed_beyond_2_pow_53_is_refused)
+{
+    char err[4096], out[1024];
+    cr_expect_eq(tu_run_ipsim("run --reps 1 --quiet --seed 9007199254740992 -o /tmp/never2.h5",
+                              out, sizeof out, err, sizeof err), 2);
+    cr_expect(strstr(err, "0..9007199254740991") != NULL, "%s", err);
+    cr_expect_not(tu_file_exists("/tmp/never2.h5"));
 }
