@@ -1,10 +1,47 @@
-/* cmd_validate: `ipsim validate FILE`: checks a config without running it. */
+/* cmd_validate: `ipsim validate FILE`: checks a config without running it,
+ * including its "projection" and "calibration" sections when present (what
+ * ipsim project and ipsim calibrate would read). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/report.h"
+#include "io/calib_config.h"
 #include "io/config.h"
+#include "io/json_check.h"
+#include "io/proj_config.h"
+
+/* Checks the sections of `file` read by other commands: CONFIG_OK,
+ * CONFIG_INVALID (problems printed) or CONFIG_NOMEM. */
+static int check_sections(const char *file)
+{
+    jc_ctx *ctx = jc_parse_file(file);
+    if (!ctx)
+        return CONFIG_NOMEM;
+    const cJSON *root = jc_root(ctx);
+    bool projection = root && cJSON_GetObjectItemCaseSensitive(root, "projection");
+    bool calibration = root && cJSON_GetObjectItemCaseSensitive(root, "calibration");
+    jc_free(ctx);
+    int rc = CONFIG_OK;
+    if (projection) {
+        proj_config *pc = calloc(1, sizeof *pc);
+        int r = pc ? proj_config_load(file, pc, stderr) : PROJ_NOMEM;
+        if (r == PROJ_OK)
+            proj_config_clear(pc);
+        free(pc);
+        rc = r == PROJ_NOMEM ? CONFIG_NOMEM : r == PROJ_OK ? rc : CONFIG_INVALID;
+    }
+    if (calibration && rc != CONFIG_NOMEM) {
+        calib_spec *spec = calloc(1, sizeof *spec);
+        int r = spec ? calib_spec_load(file, spec, stderr) : CALIB_NOMEM;
+        if (r == CALIB_OK)
+            calib_spec_clear(spec);
+        free(spec);
+        rc = r == CALIB_NOMEM ? CONFIG_NOMEM : r == CALIB_OK ? rc : CONFIG_INVALID;
+    }
+    return rc;
+}
 
 int cmd_validate(int argc, char **argv)
 {
@@ -14,7 +51,8 @@ int cmd_validate(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf("Usage: ipsim validate FILE [--json]\n\n"
                    "Checks FILE against the config language (docs/config.md): JSON syntax,\n"
-                   "known keys, types and ranges. Prints every problem as FILE:LINE:COL: PATH:\n"
+                   "known keys, types and ranges, and its \"projection\" and \"calibration\"\n"
+                   "sections when present. Prints every problem as FILE:LINE:COL: PATH:\n"
                    "message and exits 2 if there is one, else prints \"FILE: valid\" and exits 0.\n"
                    "  --json   print {\"file\":..., \"valid\":..., \"policies\":[...]} on stdout\n");
             return EXIT_OK;
@@ -38,6 +76,15 @@ int cmd_validate(int argc, char **argv)
     int rc = config_load(file, &cfg, stderr);
     if (rc == CONFIG_NOMEM)
         return EXIT_FAIL;
+    if (rc == CONFIG_OK) {
+        int sections = check_sections(file);
+        if (sections != CONFIG_OK) {
+            config_clear(&cfg);
+            if (sections == CONFIG_NOMEM)
+                return EXIT_FAIL;
+            rc = CONFIG_INVALID;
+        }
+    }
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "file", file);

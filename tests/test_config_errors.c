@@ -223,3 +223,27 @@ Test(config_errors, seed_beyond_2_pow_53_is_refused)
     cr_expect(strstr(err, "0..9007199254740991") != NULL, "%s", err);
     cr_expect_not(tu_file_exists("/tmp/never2.h5"));
 }
+
+/* validate also checks the sections read by ipsim project and calibrate */
+Test(config_errors, validate_checks_projection_and_calibration_sections)
+{
+    char dir[64], cfg[128], cmd[512], err[4096], so[4096];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/p.json", dir);
+    cr_assert_eq(tu_write_file(cfg, "{\"projection\": {\"first_year\": 2017, \"last_year\": 2018,\n"
+                                    " \"bogus\": 1}}"), 0);
+    snprintf(cmd, sizeof cmd, "validate %s", cfg);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "p.json:2:2: projection: unknown key 'bogus'") != NULL, "%s", err);
+    cr_expect(strstr(err, "missing required key 'benefits'") != NULL, "%s", err);
+    cr_assert_eq(tu_write_file(cfg, "{\"calibration\": {\"parametres\": []}}"), 0);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "did you mean 'parameters'") != NULL, "%s", err);
+    unlink(cfg);
+    rmdir(dir);
+    snprintf(cmd, sizeof cmd, "validate %s/configs/projection_2035.json", IPSIM_SOURCE_DIR);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "validate %s/configs/calibration/belgium_history.json",
+             IPSIM_SOURCE_DIR);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+}
