@@ -262,17 +262,28 @@ void config_trial_read(jc_ctx *ctx, const cJSON *root, const model_params *mp, t
             tp->sustained_days = m * DAYS_PER_MONTH;
         jc_string(ctx, out, q, "primary", false, &primary);
     }
-    /* windows beyond follow-up (when only follow-up changed) */
+    /* windows beyond follow-up (when only follow-up changed, the windows are
+     * the defaults: say so, since the file has no such key to point at) */
+    const char *ever_src = out && cJSON_GetObjectItemCaseSensitive(out, "ever_worked_months")
+                               ? "" : " (the default)";
+    const char *at_src = out && cJSON_GetObjectItemCaseSensitive(out, "working_at_months")
+                             ? "" : " (the default)";
+    double fu_months = tp->follow_up_days / DAYS_PER_MONTH;
     for (size_t k = 0; k < tp->n_ever; k++)
         if (tp->ever_days[k] > tp->follow_up_days + 1e-9)
-            jc_error(ctx, "trial.outcomes.ever_worked_months", "%.0f months is beyond "
-                     "follow_up_months %.0f", tp->ever_days[k] / DAYS_PER_MONTH,
-                     tp->follow_up_days / DAYS_PER_MONTH);
+            jc_error(ctx, "trial.outcomes.ever_worked_months", "%.0f months%s is beyond "
+                     "follow_up_months %.0f", tp->ever_days[k] / DAYS_PER_MONTH, ever_src,
+                     fu_months);
     for (size_t k = 0; k < tp->n_at; k++)
         if (tp->at_days[k] > tp->follow_up_days + 1e-9)
-            jc_error(ctx, "trial.outcomes.working_at_months", "%.0f months is beyond "
-                     "follow_up_months %.0f", tp->at_days[k] / DAYS_PER_MONTH,
-                     tp->follow_up_days / DAYS_PER_MONTH);
+            jc_error(ctx, "trial.outcomes.working_at_months", "%.0f months%s is beyond "
+                     "follow_up_months %.0f", tp->at_days[k] / DAYS_PER_MONTH, at_src,
+                     fu_months);
+    if (!(out && cJSON_GetObjectItemCaseSensitive(out, "sustained_months"))
+        && tp->sustained_days > tp->follow_up_days + 1e-9)
+        jc_error(ctx, "trial.outcomes.sustained_months", "%.4g months (the default) is "
+                 "beyond follow_up_months %.0f; set it to at most %.0f",
+                 tp->sustained_days / DAYS_PER_MONTH, fu_months, fu_months);
     if (tp->primary_window >= trial_binary_windows(tp, tp->primary_kind)) {
         tp->primary_kind = OUT_EVER_WORKED;
         tp->primary_window = 0;

@@ -247,3 +247,13 @@ Test(config_errors, validate_checks_projection_and_calibration_sections)
              IPSIM_SOURCE_DIR);
     cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
 }
+
+/* a default that a changed follow-up makes impossible is reported as such */
+Test(config_errors, trial_default_beyond_a_shorter_follow_up)
+{
+    bad_case c = { "{\"trial\": {\"follow_up_months\": 6, \"outcomes\": {\"ever_worked_months\": [6],"
+                   " \"working_at_months\": [6], \"primary\": \"ever_worked_6m\"}}}",
+                   { "trial.outcomes.sustained_months: 12 months (the default) is beyond "
+                     "follow_up_months 6", NULL } };
+    check_bad(&c);
+}
