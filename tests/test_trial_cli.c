@@ -78,7 +78,7 @@ Test(trial_cli, primary_outcome_must_be_listed)
 Test(trial_cli, window_beyond_follow_up)
 {
     bad_case c = { "{\"trial\": {\"follow_up_months\": 24}}", NULL,
-                   { "trial.outcomes.ever_worked_months", "30 months is beyond", NULL } };
+                   { "trial.outcomes.ever_worked_months", "30 months (the default) is beyond", NULL } };
     check_bad_both(&c);
 }
 
