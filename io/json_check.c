@@ -107,6 +107,49 @@ static void sb_printf(jc_sb *sb, const char *fmt, ...)
 }
 
 /* Appends user text with control bytes escaped, so a message stays on one line. */
+/* Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms,
+ * no surrogates, at most U+10FFFF) that starts t[0..len), or 0 if none. */
+static size_t utf8_seq_len(const unsigned char *t, size_t len)
+{
+    if (len == 0)
+        return 0;
+    unsigned c = t[0];
+    size_t n;                      /* continuation bytes */
+    unsigned lo = 0x80, hi = 0xBF; /* range of the first continuation byte */
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (n >= len) /* cut off by the end of the text */
+        return 0;
+    for (size_t k = 1; k <= n; k++) {
+        unsigned d = t[k];
+        if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xBF))
+            return 0;
+    }
+    return n + 1;
+}
+
+/* Offset of the first byte of t[0..len) not in well-formed UTF-8, or len. */
+static size_t utf8_invalid_at(const unsigned char *t, size_t len)
+{
+    size_t i = 0, n;
+    while (i < len && (n = utf8_seq_len(t + i, len - i)) > 0)
+        i += n;
+    return i;
+}
+
 static void sb_escaped(jc_sb *sb, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -119,8 +162,17 @@ static void sb_escaped(jc_sb *sb, const char *s, size_t n)
             sb_puts(sb, "\\t");
         else if (c < 0x20 || c == 0x7f)
             sb_printf(sb, "\\x%02X", c);
-        else
+        else if (c < 0x80)
             sb_append(sb, (const char *)&s[i], 1);
+        else {
+            size_t len = utf8_seq_len((const unsigned char *)s + i, n - i);
+            if (len == 0) {
+                sb_printf(sb, "\\x%02X", c); /* not UTF-8: shown as a byte */
+            } else {
+                sb_append(sb, s + i, len);
+                i += len - 1;
+            }
+        }
     }
 }
 
@@ -949,6 +1001,14 @@ static jc_ctx *parse_owned(const char *filename, char *text, size_t len)
     ctx->text[len] = '\0';
     ctx->len = len;
 
+    size_t bad = utf8_invalid_at((const unsigned char *)ctx->text, ctx->len);
+    if (bad < ctx->len) {
+        char why[96];
+        snprintf(why, sizeof why, "byte 0x%02X is not valid UTF-8 (a JSON file must be UTF-8)",
+                 (unsigned char)ctx->text[bad]);
+        report_malformed(ctx, bad, why);
+        return ctx;
+    }
     jc_scan sc = scan_start(ctx->text, ctx->len);
     if (scan_document(&sc) < 0) {
         report_malformed(ctx, sc.err_pos, sc.reason);

@@ -864,3 +864,28 @@ Test(json_check, jc_print_writes_numbers_that_read_back_exactly)
     cJSON_Delete(back);
     cJSON_Delete(obj);
 }
+
+Test(json_check, text_that_is_not_utf8_is_malformed_with_its_place)
+{
+    /* a Latin-1 e-acute, a lone surrogate, an overlong '/', a cut-off euro sign */
+    const char *bad[] = { "{\"d\": \"caf\xe9\"}", "{\"d\": \"\xed\xa0\x80\"}",
+                          "{\"d\": \"\xc0\xaf\"}", "{\"d\": \"\xe2\x82\"}" };
+    const char *want[] = { "cfg.json:1:11: malformed JSON: byte 0xE9 is not valid UTF-8",
+                           "cfg.json:1:8: malformed JSON: byte 0xED is not valid UTF-8",
+                           "cfg.json:1:8: malformed JSON: byte 0xC0 is not valid UTF-8",
+                           "cfg.json:1:8: malformed JSON: byte 0xE2 is not valid UTF-8" };
+    for (size_t i = 0; i < 4; i++) {
+        jc_ctx *ctx = parse(bad[i]);
+        cr_expect_null(jc_root(ctx));
+        cr_expect(strncmp(only_error(ctx), want[i], strlen(want[i])) == 0, "case %zu: %s", i,
+                  only_error(ctx));
+        cr_expect(strstr(only_error(ctx), "\\x") != NULL, "the byte is shown escaped: %s",
+                  only_error(ctx));
+        jc_free(ctx);
+    }
+    /* two-, three- and four-byte characters are fine */
+    jc_ctx *ok = parse("{\"d\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}");
+    cr_expect_not_null(jc_root(ok));
+    cr_expect_eq(jc_error_count(ok), 0);
+    jc_free(ok);
+}
