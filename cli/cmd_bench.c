@@ -112,7 +112,10 @@ int cmd_bench(int argc, char **argv)
         if (!strcmp(cfg.model.policy[i].name, policy_name))
             pol = i;
     if (pol == cfg.model.npolicies) {
-        fprintf(stderr, "ipsim bench: no policy named '%s' in the config\n", policy_name);
+        fprintf(stderr, "ipsim bench: no policy named '%s' in the config (allowed:", policy_name);
+        for (size_t i = 0; i < cfg.model.npolicies; i++)
+            fprintf(stderr, "%s %s", i ? "," : "", cfg.model.policy[i].name);
+        fprintf(stderr, ")\n");
         config_clear(&cfg);
         return EXIT_USAGE;
     }

@@ -59,8 +59,8 @@ static bool parse_list(const char *option, const char *text, double min, double 
         char *end;
         double v = strtod(s, &end);
         if (end == s || (*end && *end != ',') || !isfinite(v) || v < min || v > max_v) {
-            fprintf(stderr, "ipsim power: %s: '%s' is not a comma-separated list of numbers in "
-                    "%g..%g\n", option, text, min, max_v);
+            fprintf(stderr, "ipsim power: %s: '%s' is not a comma-separated list of at most %zu "
+                    "numbers in %g..%g\n", option, text, max, min, max_v);
             return false;
         }
         if (*n == max) {

@@ -88,8 +88,12 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
         }
         row(f, label, cells, np);
     }
-    for (size_t p = 0; p < np; p++)
-        cell_days(cells[p], 64, &sums[p].median_days_to_first_job, info->reps);
+    for (size_t p = 0; p < np; p++) {
+        if (sums[p].cohort == 0)
+            snprintf(cells[p], 64, "n/a"); /* nobody in the cohort */
+        else
+            cell_days(cells[p], 64, &sums[p].median_days_to_first_job, info->reps);
+    }
     row(f, "Median days to first job", cells, np);
     fprintf(f, "\nPeople at the horizon (simulated, whole population)\n");
     for (int s = 0; s < N_STATE; s++) {

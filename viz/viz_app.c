@@ -265,6 +265,17 @@ static int app_load(viz_app *app)
     }
     snprintf(app->font_regular, sizeof app->font_regular, "%s/DejaVuSans.ttf", app->opt.font_dir);
     snprintf(app->font_bold, sizeof app->font_bold, "%s/DejaVuSans-Bold.ttf", app->opt.font_dir);
+    /* a missing font is bad input (--font-dir): said before anything is created */
+    const char *fonts[2] = { app->font_regular, app->font_bold };
+    for (int i = 0; i < 2; i++) {
+        FILE *f = fopen(fonts[i], "rb");
+        if (!f) {
+            fprintf(stderr, "ipsim viz: font %s cannot be read (%s); install fonts-dejavu-core "
+                            "or pass --font-dir DIR\n", fonts[i], strerror(errno));
+            return VIZ_EXIT_USAGE;
+        }
+        fclose(f);
+    }
     app->ui.speed = app->opt.speed;
     return VIZ_EXIT_OK;
 }
