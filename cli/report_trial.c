@@ -244,8 +244,14 @@ void report_power_table(FILE *f, const report_power_info *r)
     fprintf(f, "%zu grid points x %zu replications in %.2f s on %d threads (pilot %.2f s). "
             "Output: %s\n", pw->npoints, pw->reps, r->wall_seconds, r->threads, pw->pilot_seconds,
             r->output);
-    fprintf(f, "Power: share of replications rejecting, (Monte Carlo SE), [Wilson 95%%].\n");
     size_t show_all = pw->npoints <= 3 ? pw->npoints : 1;
+    if (pw->npoints > 1)
+        fprintf(f, "The design line is the grid's first point (n = %zu, effect %g); the grid "
+                "varies n and the effect as below.\n", d0->n, d0->effect);
+    if (show_all < pw->npoints)
+        fprintf(f, "Every test is shown for the first point only; all %zu points are in --json "
+                "and in the output file (/power/power).\n", pw->npoints);
+    fprintf(f, "Power: share of replications rejecting, (Monte Carlo SE), [Wilson 95%%].\n");
     for (size_t p = 0; p < show_all; p++) {
         const trial_design *d = &pw->design[p];
         fprintf(f, "\nn = %zu, effect %g (IPS %s %.1f%%, control %.1f%%; mean ICC estimate %.3f)\n",

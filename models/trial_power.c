@@ -136,8 +136,15 @@ int trial_power_run(const model_params *mp, const trial_params *tp, uint64_t see
         for (size_t j = 0; j < n_effect; j++) {
             trial_design *d = &out->design[i * n_effect + j];
             int rc = trial_design_init(d, mp, tp, n_list[i], effect_list[j], err, errlen);
-            if (rc == 0)
+            if (rc == 0) {
                 rc = trial_design_fit_coach_effect(d, seed, threads, err, errlen);
+                if (rc == -1) { /* the ICC cannot be reached here: say where */
+                    size_t len = strlen(err);
+                    snprintf(err + len, errlen > len ? errlen - len : 0,
+                             " (at the grid point n = %zu, effect %g; lower trial.coach_icc or "
+                             "change the grid)", d->n, effect_list[j]);
+                }
+            }
             if (rc != 0) {
                 trial_power_free(out);
                 return rc;
