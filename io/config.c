@@ -330,12 +330,16 @@ static void read_policies(jc_ctx *ctx, const cJSON *root, model_params *mp,
         } else {
             strcpy(pol->name, name);
         }
+        bool named = cJSON_GetObjectItemCaseSensitive(o, "name") != NULL;
         for (size_t k = 0; k < i; k++)
             if (strcmp(mp->policy[k].name, pol->name) == 0) {
                 char q[PATH_MAX_LEN];
-                jc_error(ctx, jc_join(q, sizeof q, p, "name"),
-                         "'%s' is already the name of policies[%zu]; names must be unique",
-                         pol->name, k);
+                /* an unnamed policy has no "name" to point at: point at the policy */
+                jc_error(ctx, named ? jc_join(q, sizeof q, p, "name") : p,
+                         "'%s' is already the name of policies[%zu]; names must be unique%s",
+                         pol->name, k,
+                         named ? "" : " (this policy has no name, so it takes its type's; "
+                                      "give it one)");
             }
         if (type == POLICY_STATUS_QUO) {
             if (cJSON_GetObjectItemCaseSensitive(o, "programme")) {
