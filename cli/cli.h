@@ -67,8 +67,9 @@ void cli_progress_update(cli_progress *p, size_t done, size_t total, uint64_t ev
 void cli_progress_end(cli_progress *p);
 double cli_now(void); /* monotonic seconds */
 
-/* Output-file protection against interruption: remembers the temporary
- * file to remove on SIGINT/SIGTERM. */
+/* Output-file protection against interruption: cli_guard_tmp adds a
+ * temporary file (up to four) to remove on SIGINT, SIGTERM or SIGHUP;
+ * cli_unguard_tmp forgets them all (once committed or removed). */
 void cli_guard_tmp(const char *tmp_path);
 void cli_unguard_tmp(void);
 

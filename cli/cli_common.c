@@ -135,19 +135,24 @@ void cli_progress_end(cli_progress *p)
         fprintf(stderr, "\n");
 }
 
-static char guarded_tmp[4200];
+#define MAX_GUARDED 4
+static char guarded_tmp[MAX_GUARDED][4200];
+static volatile sig_atomic_t nguarded;
 
 static void on_signal(int sig)
 {
-    if (guarded_tmp[0])
-        unlink(guarded_tmp);
+    for (sig_atomic_t i = 0; i < nguarded; i++)
+        unlink(guarded_tmp[i]);
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
 void cli_guard_tmp(const char *tmp_path)
 {
-    snprintf(guarded_tmp, sizeof guarded_tmp, "%s", tmp_path);
+    if (nguarded == MAX_GUARDED)
+        return; /* not reached: no command writes more than three files */
+    snprintf(guarded_tmp[nguarded], sizeof guarded_tmp[nguarded], "%s", tmp_path);
+    nguarded = nguarded + 1; /* the path is complete before the handler can see it */
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
@@ -155,5 +160,5 @@ void cli_guard_tmp(const char *tmp_path)
 
 void cli_unguard_tmp(void)
 {
-    guarded_tmp[0] = 0;
+    nguarded = 0;
 }

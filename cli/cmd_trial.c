@@ -222,6 +222,8 @@ int cmd_trial(int argc, char **argv)
             fprintf(stderr, "ipsim trial: %s\n", err);
             goto done;
         }
+        cli_guard_tmp(csv_t.tmp_path);
+        cli_guard_tmp(tests_t.tmp_path);
     }
     double t0 = cli_now();
     if (!quiet && !json && cfg.trial.coach_icc > 0)
