@@ -32,6 +32,10 @@ struct claimant_run {
     policy_effects eff;
     double now;                  /* time of the event being handled (days) */
     double month_lo, month_hi;   /* see month_now */
+    /* cumulative job-loss hazard (ratio 1) at sustained_days + 1 day from the
+     * start of full-time work, when job loss runs on the state clock; a
+     * larger draw cannot beat the sustained return (INFINITY: no cap) */
+    double job_loss_cap;
     size_t month_cached;
     bool anniversary_keeps_race; /* see keeps_race_at_anniversary */
     uint64_t rep_key;
@@ -183,10 +187,14 @@ static void race_enter(race *r, double t, int kind)
 
 /* Draws one competing risk and enters it in the race. `delay` days pass
  * before the hazard's clock starts (from the state entry); `age_band` is the
- * person's age band now (computed once per race). */
+ * person's age band now (computed once per race). `cap`: when the draw's
+ * share of cumulative hazard (E / ratio) exceeds it, the event comes after a
+ * deadline the race holds anyway, so its time is not worked out (the draw
+ * is still taken, so later draws stay aligned); INFINITY for none. */
 static inline __attribute__((always_inline)) void
-race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey, const hazard *h,
-            draw_purpose purpose, double ratio, int kind, double delay, int age_band)
+race_hazard_capped(claimant_run *run, race *r, person *x, uint64_t pkey, const hazard *h,
+                   draw_purpose purpose, double ratio, int kind, double delay, int age_band,
+                   double cap)
 {
     if (h->shape == HAZ_NONE)
         return;
@@ -206,12 +214,21 @@ race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey, const hazard *
     ratio *= hazard_ratio(h, x->sex, age_band, x->region, x->severity, x->education);
     sim_stream st = claimant_stream(pkey, x, purpose);
     double e = sim_stream_exponential(&st);
+    if (e / ratio > cap)
+        return;
     double residual;
     if (h->shape == HAZ_EXPONENTIAL) /* hazard_residual's arithmetic, inline */
         residual = ratio > 0 && h->rate > 0 ? e / ratio / h->rate : INFINITY;
     else
         residual = hazard_residual(h, age, e, ratio);
     race_enter(r, now + wait + residual, kind);
+}
+
+static inline __attribute__((always_inline)) void
+race_hazard(claimant_run *run, race *r, person *x, uint64_t pkey, const hazard *h,
+            draw_purpose purpose, double ratio, int kind, double delay, int age_band)
+{
+    race_hazard_capped(run, r, x, pkey, h, purpose, ratio, kind, delay, age_band, INFINITY);
 }
 
 /* Whether a drawn time of hazard h stays valid when the state changes but
@@ -295,7 +312,10 @@ static void draw_state_risks(claimant_run *run, person *x)
             loss *= eff->job_loss_match;
         if (supported(x))
             loss *= eff->job_loss_support;
-        race_hazard(run, &r, x, pkey, &p->job_loss, DRAW_JOB_LOSS, loss, T_JOB_LOSS, 0, band);
+        /* full-time work ends in a sustained return at entry + sustained_days:
+         * a job loss drawn beyond run->job_loss_cap comes later */
+        race_hazard_capped(run, &r, x, pkey, &p->job_loss, DRAW_JOB_LOSS, loss, T_JOB_LOSS, 0,
+                           band, x->state == ST_EMPLOYED_FT ? run->job_loss_cap : INFINITY);
         race_hazard(run, &r, x, pkey, &p->relapse, DRAW_RELAPSE,
                     supported(x) ? eff->relapse : 1, T_RELAPSE, 0, band);
         if (x->state == ST_EMPLOYED_PT)
@@ -846,6 +866,9 @@ static claimant_run *run_new(const model_params *p, size_t policy)
     run->prog = &run->policy->prog;
     policy_effects_compute(run->policy, &run->eff);
     run->anniversary_keeps_race = keeps_race_at_anniversary(p);
+    run->job_loss_cap = !p->plain_race && p->job_loss.clock == CLOCK_STATE
+                                && isfinite(p->sustained_days)
+                            ? hazard_cumulative(&p->job_loss, p->sustained_days + 1) : INFINITY;
     return run;
 }
 

@@ -128,6 +128,10 @@ typedef struct model_params {
     double horizon_days;
     double scale;               /* simulated people per real person */
     bool event_log;
+    /* not in the config: work out every drawn event time, without the
+     * shortcuts that skip times which cannot win their race (for tests that
+     * compare the two; results are the same) */
+    bool plain_race;
 
     cohort_params stock;
     cohort_params inflow;

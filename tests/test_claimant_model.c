@@ -130,6 +130,42 @@ Test(claimant_model, ips_set_to_ttp_values_gives_identical_people)
     config_clear(&cfg);
 }
 
+/* The job-loss time of full-time work is not worked out when it cannot beat
+ * the sustained return; the plain race works out every time. Same people,
+ * same counts, with the default Weibull job loss and with a piecewise one. */
+Test(claimant_model, skipping_job_losses_that_cannot_win_changes_nothing)
+{
+    const char *texts[2] = {
+        "{\"run\": {\"years\": 6, \"scale\": 0.004, \"seed\": 31}}",
+        "{\"run\": {\"years\": 6, \"scale\": 0.004, \"seed\": 32},"
+        " \"transitions\": {\"job_loss\": {\"shape\": \"piecewise\","
+        " \"breaks_days\": [0, 90, 400], \"rates_per_year\": [1.5, 0, 0.4]}}}" };
+    for (int t = 0; t < 2; t++) {
+        ipsim_config cfg;
+        load(texts[t], &cfg);
+        for (size_t pol = 0; pol < cfg.model.npolicies; pol++) {
+            cfg.model.plain_race = false;
+            run_results a = run_policy(&cfg, pol, 0);
+            cfg.model.plain_race = true;
+            run_results b = run_policy(&cfg, pol, 0);
+            cr_assert_eq(a.npeople, b.npeople);
+            cr_assert_eq(a.events, b.events, "config %d policy %zu", t, pol);
+            size_t sustained = 0;
+            for (size_t i = 0; i < a.npeople; i++) {
+                cr_assert(same_outcome(&a.people[i], &b.people[i]), "config %d person %zu", t, i);
+                sustained += a.people[i].final_state == ST_EXIT_RTW;
+            }
+            cr_expect_gt(sustained, 100, "too few sustained returns for a meaningful check");
+            cr_expect_eq(memcmp(a.state_counts, b.state_counts,
+                                (a.months + 1) * N_STATE * N_REGION * N_SEX * sizeof(int32_t)),
+                         0);
+            results_clear(&a);
+            results_clear(&b);
+        }
+        config_clear(&cfg);
+    }
+}
+
 Test(claimant_model, real_ips_changes_outcomes_but_not_people_outside_the_programme)
 {
     ipsim_config cfg;
