@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,7 +153,8 @@ void cli_guard_tmp(const char *tmp_path)
     if (nguarded == MAX_GUARDED)
         return; /* not reached: no command writes more than three files */
     snprintf(guarded_tmp[nguarded], sizeof guarded_tmp[nguarded], "%s", tmp_path);
-    nguarded = nguarded + 1; /* the path is complete before the handler can see it */
+    atomic_signal_fence(memory_order_seq_cst); /* the path is complete before */
+    nguarded = nguarded + 1;                   /* the handler can see it */
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);

@@ -157,6 +157,17 @@ int cmd_power(int argc, char **argv)
         return rc;
     if (have_seed)
         cfg.seed = seed;
+    /* the output's /config must reproduce the file: record the overrides */
+    if ((have_seed && config_record_u64(&cfg, "run.seed", seed) != 0)
+        || (reps && config_record_u64(&cfg, "trial.power.replications", reps) != 0)
+        || (nn && config_record(&cfg, "trial.power.n", cJSON_CreateDoubleArray(n_list, (int)nn))
+                      != 0)
+        || (ne && config_record(&cfg, "trial.power.effect",
+                                cJSON_CreateDoubleArray(e_list, (int)ne)) != 0)) {
+        fprintf(stderr, "ipsim power: out of memory\n");
+        config_clear(&cfg);
+        return EXIT_FAIL;
+    }
     if (!reps)
         reps = cfg.trial.power_reps;
     if (nn == 0) {

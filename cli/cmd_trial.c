@@ -183,6 +183,12 @@ int cmd_trial(int argc, char **argv)
         return rc;
     if (have_seed)
         cfg.seed = seed;
+    /* the output's /config must reproduce the file: record the seed */
+    if (have_seed && config_record_u64(&cfg, "run.seed", seed) != 0) {
+        fprintf(stderr, "ipsim trial: out of memory\n");
+        config_clear(&cfg);
+        return EXIT_FAIL;
+    }
 
     char outbuf[4096], err[4600], tests_csv[4200];
     if (!output) {

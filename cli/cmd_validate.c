@@ -12,21 +12,19 @@
 #include "io/json_check.h"
 #include "io/proj_config.h"
 
-/* Checks the sections of `file` read by other commands: CONFIG_OK,
- * CONFIG_INVALID (problems printed) or CONFIG_NOMEM. */
-static int check_sections(const char *file)
+/* Checks the sections of the config text (named `file`) that other commands
+ * read: CONFIG_OK, CONFIG_INVALID (problems printed) or CONFIG_NOMEM. */
+static int check_sections(const char *file, const jc_ctx *raw)
 {
-    jc_ctx *ctx = jc_parse_file(file);
-    if (!ctx)
-        return CONFIG_NOMEM;
-    const cJSON *root = jc_root(ctx);
+    const cJSON *root = jc_root(raw);
+    const char *text = jc_text(raw);
+    size_t len = jc_text_len(raw);
     bool projection = root && cJSON_GetObjectItemCaseSensitive(root, "projection");
     bool calibration = root && cJSON_GetObjectItemCaseSensitive(root, "calibration");
-    jc_free(ctx);
     int rc = CONFIG_OK;
     if (projection) {
         proj_config *pc = calloc(1, sizeof *pc);
-        int r = pc ? proj_config_load(file, pc, stderr) : PROJ_NOMEM;
+        int r = pc ? proj_config_load_text(file, text, len, pc, stderr) : PROJ_NOMEM;
         if (r == PROJ_OK)
             proj_config_clear(pc);
         free(pc);
@@ -34,7 +32,7 @@ static int check_sections(const char *file)
     }
     if (calibration && rc != CONFIG_NOMEM) {
         calib_spec *spec = calloc(1, sizeof *spec);
-        int r = spec ? calib_spec_load(file, spec, stderr) : CALIB_NOMEM;
+        int r = spec ? calib_spec_load_text(file, text, len, spec, stderr) : CALIB_NOMEM;
         if (r == CALIB_OK)
             calib_spec_clear(spec);
         free(spec);
@@ -72,19 +70,35 @@ int cmd_validate(int argc, char **argv)
         fprintf(stderr, "ipsim validate: missing FILE (see ipsim validate --help)\n");
         return EXIT_USAGE;
     }
-    ipsim_config cfg;
-    int rc = config_load(file, &cfg, stderr);
-    if (rc == CONFIG_NOMEM)
+    /* the file is read once (it may be a pipe); every check uses that text */
+    jc_ctx *raw = jc_parse_file(file);
+    if (!raw)
         return EXIT_FAIL;
+    ipsim_config cfg;
+    int rc;
+    if (!jc_root(raw)) { /* unreadable or malformed: report as any config load does */
+        for (size_t i = 0; i < jc_error_count(raw); i++)
+            fprintf(stderr, "%s\n", jc_error_message(raw, i));
+        rc = CONFIG_INVALID;
+    } else {
+        rc = config_load_text(file, jc_text(raw), jc_text_len(raw), &cfg, stderr);
+    }
+    if (rc == CONFIG_NOMEM) {
+        jc_free(raw);
+        return EXIT_FAIL;
+    }
     if (rc == CONFIG_OK) {
-        int sections = check_sections(file);
+        int sections = check_sections(file, raw);
         if (sections != CONFIG_OK) {
             config_clear(&cfg);
-            if (sections == CONFIG_NOMEM)
+            if (sections == CONFIG_NOMEM) {
+                jc_free(raw);
                 return EXIT_FAIL;
+            }
             rc = CONFIG_INVALID;
         }
     }
+    jc_free(raw);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "file", file);

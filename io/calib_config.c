@@ -354,18 +354,21 @@ static void read_param(jc_ctx *ctx, const cJSON *o, const char *p, calib_spec *s
                  cp->start, cp->path[0], cp->lower, cp->upper);
 }
 
-int calib_spec_load(const char *path, calib_spec *s, FILE *err)
+/* Loads from `text` (len bytes, named `path`), or from the file `path` when
+ * text is NULL. */
+static int spec_load(const char *path, const char *text, size_t len, calib_spec *s, FILE *err)
 {
     static const char *const keys[] = { "parameters", "scale", "replications", "seed",
                                         "max_evaluations", "size_tolerance", "initial_step", "restarts",
                                         "source", "note" };
     memset(s, 0, sizeof *s);
     snprintf(s->config_path, sizeof s->config_path, "%s", path);
-    int rc = config_load(path, &s->cfg, err);
+    int rc = text ? config_load_text(path, text, len, &s->cfg, err)
+                  : config_load(path, &s->cfg, err);
     if (rc != CONFIG_OK)
         return rc == CONFIG_NOMEM ? CALIB_NOMEM : CALIB_INVALID;
     s->tree = cJSON_Parse(s->cfg.resolved_json);
-    jc_ctx *ctx = jc_parse_file(path);
+    jc_ctx *ctx = text ? jc_parse(path, text, len) : jc_parse_file(path);
     if (!s->tree || !ctx) {
         jc_free(ctx);
         calib_spec_clear(s);
@@ -445,6 +448,17 @@ int calib_spec_load(const char *path, calib_spec *s, FILE *err)
     }
     jc_free(ctx);
     return rc;
+}
+
+int calib_spec_load(const char *path, calib_spec *s, FILE *err)
+{
+    return spec_load(path, NULL, 0, s, err);
+}
+
+int calib_spec_load_text(const char *name, const char *text, size_t len, calib_spec *s,
+                         FILE *err)
+{
+    return spec_load(name, text ? text : "", text ? len : 0, s, err);
 }
 
 void calib_spec_clear(calib_spec *s)

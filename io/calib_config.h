@@ -75,6 +75,9 @@ typedef struct calib_spec {
  * Every problem is printed to err. Returns CALIB_OK, CALIB_INVALID or
  * CALIB_NOMEM; on success free with calib_spec_clear. */
 int calib_spec_load(const char *path, calib_spec *s, FILE *err);
+/* The same for config text held in memory, named `name` in messages. */
+int calib_spec_load_text(const char *name, const char *text, size_t len, calib_spec *s,
+                         FILE *err);
 void calib_spec_clear(calib_spec *s);
 
 /* Checks that the run of spec covers every target year; prints problems

@@ -75,16 +75,18 @@ static void read_name_list(jc_ctx *ctx, const cJSON *o, const char *path, const 
 }
 
 /* Months listed in an array, stored as days; each within [1, max_months]. */
-static void read_months(jc_ctx *ctx, const cJSON *o, const char *path, const char *key,
+/* Reads a list of windows in months; true if the file's list was taken. */
+static bool read_months(jc_ctx *ctx, const cJSON *o, const char *path, const char *key,
                         double max_months, double *days, size_t *n)
 {
     double m[TRIAL_MAX_WINDOWS];
     size_t k;
-    if (jc_number_array(ctx, o, path, key, 1, max_months, m, TRIAL_MAX_WINDOWS, &k, false)) {
-        for (size_t i = 0; i < k; i++)
-            days[i] = m[i] * DAYS_PER_MONTH;
-        *n = k;
-    }
+    if (!jc_number_array(ctx, o, path, key, 1, max_months, m, TRIAL_MAX_WINDOWS, &k, false))
+        return false;
+    for (size_t i = 0; i < k; i++)
+        days[i] = m[i] * DAYS_PER_MONTH;
+    *n = k;
+    return true;
 }
 
 static void read_arm_pair(jc_ctx *ctx, const cJSON *o, const char *path, const char *key,
@@ -251,23 +253,24 @@ void config_trial_read(jc_ctx *ctx, const cJSON *root, const model_params *mp, t
 
     const cJSON *out = jc_object(ctx, t, P, "outcomes", false);
     const char *primary = NULL;
+    bool ever_given = false, at_given = false, sustained_given = false;
     if (out) {
         jc_join(q, sizeof q, P, "outcomes");
         jc_check_keys(ctx, out, q, out_keys, ARRAY_LEN(out_keys));
         double fu = tp->follow_up_days / DAYS_PER_MONTH;
-        read_months(ctx, out, q, "ever_worked_months", fu, tp->ever_days, &tp->n_ever);
-        read_months(ctx, out, q, "working_at_months", fu, tp->at_days, &tp->n_at);
+        ever_given = read_months(ctx, out, q, "ever_worked_months", fu, tp->ever_days,
+                                 &tp->n_ever);
+        at_given = read_months(ctx, out, q, "working_at_months", fu, tp->at_days, &tp->n_at);
         double m = tp->sustained_days / DAYS_PER_MONTH;
+        sustained_given = cJSON_GetObjectItemCaseSensitive(out, "sustained_months") != NULL;
         if (jc_number(ctx, out, q, "sustained_months", 0.1, fu, false, &m))
             tp->sustained_days = m * DAYS_PER_MONTH;
         jc_string(ctx, out, q, "primary", false, &primary);
     }
     /* windows beyond follow-up (when only follow-up changed, the windows are
      * the defaults: say so, since the file has no such key to point at) */
-    const char *ever_src = out && cJSON_GetObjectItemCaseSensitive(out, "ever_worked_months")
-                               ? "" : " (the default)";
-    const char *at_src = out && cJSON_GetObjectItemCaseSensitive(out, "working_at_months")
-                             ? "" : " (the default)";
+    const char *ever_src = ever_given ? "" : " (the default)";
+    const char *at_src = at_given ? "" : " (the default)";
     double fu_months = tp->follow_up_days / DAYS_PER_MONTH;
     for (size_t k = 0; k < tp->n_ever; k++)
         if (tp->ever_days[k] > tp->follow_up_days + 1e-9)
@@ -279,8 +282,7 @@ void config_trial_read(jc_ctx *ctx, const cJSON *root, const model_params *mp, t
             jc_error(ctx, "trial.outcomes.working_at_months", "%.0f months%s is beyond "
                      "follow_up_months %.0f", tp->at_days[k] / DAYS_PER_MONTH, at_src,
                      fu_months);
-    if (!(out && cJSON_GetObjectItemCaseSensitive(out, "sustained_months"))
-        && tp->sustained_days > tp->follow_up_days + 1e-9)
+    if (!sustained_given && tp->sustained_days > tp->follow_up_days + 1e-9)
         jc_error(ctx, "trial.outcomes.sustained_months", "%.4g months (the default) is "
                  "beyond follow_up_months %.0f; set it to at most %.0f",
                  tp->sustained_days / DAYS_PER_MONTH, fu_months, fu_months);

@@ -106,7 +106,6 @@ static void sb_printf(jc_sb *sb, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Appends user text with control bytes escaped, so a message stays on one line. */
 /* Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms,
  * no surrogates, at most U+10FFFF) that starts t[0..len), or 0 if none. */
 static size_t utf8_seq_len(const unsigned char *t, size_t len)
@@ -150,6 +149,8 @@ static size_t utf8_invalid_at(const unsigned char *t, size_t len)
     return i;
 }
 
+/* Appends user text with control bytes and bytes that are not UTF-8 escaped,
+ * so a message stays on one line and prints cleanly. */
 static void sb_escaped(jc_sb *sb, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -884,8 +885,11 @@ static void report_malformed(jc_ctx *ctx, size_t off, const char *reason)
     jc_sb near = {0};
     if (off < ctx->len) {
         size_t end = ctx->len - off > JC_NEAR_BYTES ? off + JC_NEAR_BYTES : ctx->len;
-        while (end > off && end < ctx->len && ((unsigned char)ctx->text[end] & 0xC0) == 0x80)
-            end--; /* do not cut a UTF-8 character in half */
+        /* do not cut a UTF-8 character in half (at most 3 continuation bytes
+         * follow its first; other bytes are shown escaped anyway) */
+        for (int k = 0; k < 3 && end > off + 1 && end < ctx->len
+                        && ((unsigned char)ctx->text[end] & 0xC0) == 0x80; k++)
+            end--;
         sb_escaped(&near, ctx->text + off, end - off);
     }
     char *quoted = sb_take(&near);
@@ -1146,6 +1150,8 @@ const char *jc_text(const jc_ctx *ctx)
 {
     return ctx ? ctx->text : NULL;
 }
+
+size_t jc_text_len(const jc_ctx *ctx) { return ctx ? ctx->len : 0; }
 
 void jc_error(jc_ctx *ctx, const char *path, const char *fmt, ...)
 {
@@ -1610,9 +1616,14 @@ const char *jc_join(char *buf, size_t size, const char *path, const char *key)
 
 /* ---- exact printing ------------------------------------------------------ */
 
-/* The shortest of %.15g, %.16g and %.17g that reads back as d. */
+/* The shortest of %.15g, %.16g and %.17g that reads back as d; null (as
+ * cJSON writes them) for NaN and infinities, which JSON cannot hold. */
 static void exact_number_text(double d, char *buf, size_t len)
 {
+    if (!isfinite(d)) {
+        snprintf(buf, len, "null");
+        return;
+    }
     for (int digits = 15; digits <= 17; digits++) {
         snprintf(buf, len, "%.*g", digits, d);
         if (strtod(buf, NULL) == d)

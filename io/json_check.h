@@ -33,6 +33,7 @@ void jc_free(jc_ctx *ctx); /* NULL is a no-op */
 const cJSON *jc_root(const jc_ctx *ctx);
 const char *jc_filename(const jc_ctx *ctx);
 const char *jc_text(const jc_ctx *ctx);
+size_t jc_text_len(const jc_ctx *ctx); /* bytes of jc_text (which may hold NULs) */
 
 /* Records an error. `path` is the dotted JSON path ("policies.ips.fidelity",
  * array elements as "inflow.rate_per_year[3]"); the message gets the

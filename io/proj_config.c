@@ -99,15 +99,18 @@ static void read_benefits(jc_ctx *ctx, const cJSON *o, proj_wages *w)
     }
 }
 
-int proj_config_load(const char *path, proj_config *pc, FILE *err)
+/* Loads from `text` (len bytes, named `name`), or from the file `name` when
+ * text is NULL. */
+static int load(const char *name, const char *text, size_t len, proj_config *pc, FILE *err)
 {
     static const char *const keys[] = { "first_year", "last_year", "replications", "differences",
                                         "benefits", "source", "note" };
     memset(pc, 0, sizeof *pc);
-    int rc = config_load(path, &pc->cfg, err);
+    int rc = text ? config_load_text(name, text, len, &pc->cfg, err)
+                  : config_load(name, &pc->cfg, err);
     if (rc != CONFIG_OK)
         return rc == CONFIG_NOMEM ? PROJ_NOMEM : PROJ_INVALID;
-    jc_ctx *ctx = jc_parse_file(path);
+    jc_ctx *ctx = text ? jc_parse(name, text, len) : jc_parse_file(name);
     if (!ctx) {
         config_clear(&pc->cfg);
         return PROJ_NOMEM;
@@ -144,6 +147,17 @@ int proj_config_load(const char *path, proj_config *pc, FILE *err)
     }
     jc_free(ctx);
     return rc;
+}
+
+int proj_config_load(const char *path, proj_config *pc, FILE *err)
+{
+    return load(path, NULL, 0, pc, err);
+}
+
+int proj_config_load_text(const char *name, const char *text, size_t len, proj_config *pc,
+                          FILE *err)
+{
+    return load(name, text ? text : "", text ? len : 0, pc, err);
 }
 
 void proj_config_clear(proj_config *pc)

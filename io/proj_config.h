@@ -29,6 +29,9 @@ typedef struct proj_config {
  * Every problem is printed to err. PROJ_OK, PROJ_INVALID or PROJ_NOMEM; on
  * success free with proj_config_clear. */
 int proj_config_load(const char *path, proj_config *pc, FILE *err);
+/* The same for config text held in memory, named `name` in messages. */
+int proj_config_load_text(const char *name, const char *text, size_t len, proj_config *pc,
+                          FILE *err);
 void proj_config_clear(proj_config *pc);
 
 #endif

@@ -217,11 +217,14 @@ Test(config_errors, impossible_output_names_are_refused_up_front)
 
 Test(config_errors, seed_beyond_2_pow_53_is_refused)
 {
-    char err[4096], out[1024];
-    cr_expect_eq(tu_run_ipsim("run --reps 1 --quiet --seed 9007199254740992 -o /tmp/never2.h5",
-                              out, sizeof out, err, sizeof err), 2);
+    char dir[64], cmd[512], err[4096], out[1024], path[128];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(path, sizeof path, "%s/never.h5", dir);
+    snprintf(cmd, sizeof cmd, "run --reps 1 --quiet --seed 9007199254740992 -o %s", path);
+    cr_expect_eq(tu_run_ipsim(cmd, out, sizeof out, err, sizeof err), 2);
     cr_expect(strstr(err, "0..9007199254740991") != NULL, "%s", err);
-    cr_expect_not(tu_file_exists("/tmp/never2.h5"));
+    cr_expect_not(tu_file_exists(path));
+    rmdir(dir);
 }
 
 /* validate also checks the sections read by ipsim project and calibrate */

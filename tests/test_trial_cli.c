@@ -5,6 +5,7 @@
 #include <math.h>
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
+#include <hdf5.h>
 
 #include "tests/test_util.h"
 
@@ -211,6 +212,81 @@ Test(trial_cli, power_json_has_power_mcse_wilson_and_mde)
     cr_expect(tu_file_exists(out));
     cJSON_Delete(j);
     unlink(out);
+    unlink(cfg);
+    rmdir(dir);
+}
+
+/* The /config text of file `path` (caller frees). */
+static char *config_of(const char *path)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    hid_t d = H5Dopen2(f, "config", H5P_DEFAULT);
+    hid_t t = H5Dget_type(d);
+    char *text = calloc(H5Tget_size(t) + 1, 1);
+    cr_assert_geq(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text), 0);
+    H5Tclose(t);
+    H5Dclose(d);
+    H5Fclose(f);
+    return text;
+}
+
+/* The "points" of a power --json output, as text. */
+static char *points_of(const char *json)
+{
+    cJSON *j = cJSON_Parse(json);
+    cr_assert_not_null(j, "not JSON: %.200s", json);
+    char *text = cJSON_PrintUnformatted(cJSON_GetObjectItem(j, "points"));
+    cJSON_Delete(j);
+    return text;
+}
+
+/* Command-line overrides are written into /config: rerunning it gives the
+ * same power figures, and a trial run with --seed the same trial. */
+Test(trial_cli, rerunning_the_recorded_config_reproduces_power_and_trial)
+{
+    char dir[64], cfg[128], out[128], again[128], rec[128], line[1024], err[8192];
+    static char so[1 << 20];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/p.json", dir);
+    snprintf(out, sizeof out, "%s/p.h5", dir);
+    snprintf(again, sizeof again, "%s/p2.h5", dir);
+    snprintf(rec, sizeof rec, "%s/recorded.json", dir);
+    cr_assert_eq(tu_write_file(cfg, small_trial), 0);
+    snprintf(line, sizeof line, "power %s -o %s --reps 12 --n 120,160 --effect 0.5 --seed 99"
+             " --json --quiet", cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    char *first = points_of(so);
+    char *text = config_of(out);
+    cr_assert_eq(tu_write_file(rec, text), 0);
+    free(text);
+    snprintf(line, sizeof line, "power %s -o %s --json --quiet", rec, again);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    char *second = points_of(so);
+    cr_expect_str_eq(first, second);
+    cr_expect(strstr(so, "\"seed\":\t99") != NULL, "%.300s", so);
+    free(first);
+    free(second);
+
+    snprintf(line, sizeof line, "trial %s -o %s --seed 4321 --json --quiet --force", cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cJSON *a = cJSON_Parse(so);
+    text = config_of(out);
+    cr_assert_eq(tu_write_file(rec, text), 0);
+    free(text);
+    snprintf(line, sizeof line, "trial %s -o %s --json --quiet --force", rec, again);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cJSON *b = cJSON_Parse(so);
+    char *ta = cJSON_PrintUnformatted(cJSON_GetObjectItem(a, "tests"));
+    char *tb = cJSON_PrintUnformatted(cJSON_GetObjectItem(b, "tests"));
+    cr_expect_str_eq(ta, tb);
+    free(ta);
+    free(tb);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    unlink(out);
+    unlink(again);
+    unlink(rec);
     unlink(cfg);
     rmdir(dir);
 }
