@@ -1019,6 +1019,25 @@ static SQ_NOINLINE const qkey *take_slow(sim_queue *q)
     }
 }
 
+/* Hands the pending event of key k (id bit `bit` of word w) to *out and
+ * retires its id. */
+static inline void deliver(sim_queue *q, const qkey *k, idword *w, uint64_t bit,
+                           sim_event *out)
+{
+    double time = key_time(k);
+    out->time = time;
+    out->seq = key_seq(q, k);
+    out->target = k->target;
+    out->kind = (uint16_t)(k->seq_kind >> SEQ_BITS);
+    out->status = EV_PENDING;
+    out->next = SIM_NO_EVENT;
+    w->live &= ~bit;
+    w->held &= ~bit;
+    q->nheld--;
+    q->pending--;
+    q->last_time = time;
+}
+
 bool sim_queue_pop(sim_queue *q, sim_event *out)
 {
     if (q->pending == 0)
@@ -1042,18 +1061,7 @@ bool sim_queue_pop(sim_queue *q, sim_event *out)
         w->held &= ~bit; /* cancelled: its id is free now */
         q->nheld--;
     }
-    double time = key_time(k);
-    out->time = time;
-    out->seq = key_seq(q, k);
-    out->target = k->target;
-    out->kind = (uint16_t)(k->seq_kind >> SEQ_BITS);
-    out->status = EV_PENDING;
-    out->next = SIM_NO_EVENT;
-    w->live &= ~bit;
-    w->held &= ~bit;
-    q->nheld--;
-    q->pending--;
-    q->last_time = time;
+    deliver(q, k, w, bit, out);
     return true;
 }
 
@@ -1073,17 +1081,7 @@ bool sim_queue_pop_until(sim_queue *q, double t, sim_event *out)
             q->run_head++;
             if (q->run_head + LIVE_AHEAD < q->run_len)
                 __builtin_prefetch(&q->ids[q->run[q->run_head + LIVE_AHEAD].id / 64]);
-            out->time = time;
-            out->seq = key_seq(q, k);
-            out->target = k->target;
-            out->kind = (uint16_t)(k->seq_kind >> SEQ_BITS);
-            out->status = EV_PENDING;
-            out->next = SIM_NO_EVENT;
-            w->live &= ~bit;
-            w->held &= ~bit;
-            q->nheld--;
-            q->pending--;
-            q->last_time = time;
+            deliver(q, k, w, bit, out);
             return true;
         }
     }

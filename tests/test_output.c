@@ -243,22 +243,6 @@ Test(output, different_seed_gives_different_data)
     H5Fclose(fb);
 }
 
-/* The /config text of file `path` (caller frees). */
-static char *read_config_text(const char *path)
-{
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    cr_assert_geq(f, 0);
-    hid_t d = H5Dopen2(f, "config", H5P_DEFAULT);
-    hid_t t = H5Dget_type(d);
-    size_t len = H5Tget_size(t);
-    char *text = calloc(len + 1, 1);
-    cr_assert_geq(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text), 0);
-    H5Tclose(t);
-    H5Dclose(d);
-    H5Fclose(f);
-    return text;
-}
-
 Test(output, rerunning_the_recorded_config_reproduces_a_run_with_overrides)
 {
     char dir[64], a[256], b[256], cfg2[256], cmd[1024], out[65536], err[8192];
@@ -266,7 +250,8 @@ Test(output, rerunning_the_recorded_config_reproduces_a_run_with_overrides)
     /* a seed above 1e15 (cJSON's own printer rounds such numbers) */
     run_to(dir, "o1.h5", "--seed 1234567890123457 --reps 2 --event-log");
     snprintf(a, sizeof a, "%s/o1.h5", dir);
-    char *text = read_config_text(a);
+    char *text = tu_h5_text(a, "config");
+    cr_assert_not_null(text);
     cJSON *j = cJSON_Parse(text);
     cr_assert_not_null(j);
     cJSON *run = cJSON_GetObjectItem(j, "run");

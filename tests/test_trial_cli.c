@@ -216,21 +216,6 @@ Test(trial_cli, power_json_has_power_mcse_wilson_and_mde)
     rmdir(dir);
 }
 
-/* The /config text of file `path` (caller frees). */
-static char *config_of(const char *path)
-{
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    cr_assert_geq(f, 0);
-    hid_t d = H5Dopen2(f, "config", H5P_DEFAULT);
-    hid_t t = H5Dget_type(d);
-    char *text = calloc(H5Tget_size(t) + 1, 1);
-    cr_assert_geq(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text), 0);
-    H5Tclose(t);
-    H5Dclose(d);
-    H5Fclose(f);
-    return text;
-}
-
 /* The "points" of a power --json output, as text. */
 static char *points_of(const char *json)
 {
@@ -257,7 +242,8 @@ Test(trial_cli, rerunning_the_recorded_config_reproduces_power_and_trial)
              " --json --quiet", cfg, out);
     cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
     char *first = points_of(so);
-    char *text = config_of(out);
+    char *text = tu_h5_text(out, "config");
+    cr_assert_not_null(text);
     cr_assert_eq(tu_write_file(rec, text), 0);
     free(text);
     snprintf(line, sizeof line, "power %s -o %s --json --quiet", rec, again);
@@ -271,7 +257,8 @@ Test(trial_cli, rerunning_the_recorded_config_reproduces_power_and_trial)
     snprintf(line, sizeof line, "trial %s -o %s --seed 4321 --json --quiet --force", cfg, out);
     cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
     cJSON *a = cJSON_Parse(so);
-    text = config_of(out);
+    text = tu_h5_text(out, "config");
+    cr_assert_not_null(text);
     cr_assert_eq(tu_write_file(rec, text), 0);
     free(text);
     snprintf(line, sizeof line, "trial %s -o %s --json --quiet --force", rec, again);

@@ -70,4 +70,29 @@ static inline int tu_config(const char *text, ipsim_config *cfg)
     return config_load_text("inline.json", text, strlen(text), cfg, stderr);
 }
 
+#ifdef H5_VERS_MAJOR /* for test files that include <hdf5.h> first */
+/* The string dataset `name` (e.g. "config") of HDF5 file `path`, or NULL;
+ * caller frees. */
+static inline char *tu_h5_text(const char *path, const char *name)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return NULL;
+    char *text = NULL;
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    if (d >= 0) {
+        hid_t t = H5Dget_type(d);
+        text = calloc(H5Tget_size(t) + 1, 1);
+        if (text && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0) {
+            free(text);
+            text = NULL;
+        }
+        H5Tclose(t);
+        H5Dclose(d);
+    }
+    H5Fclose(f);
+    return text;
+}
+#endif
+
 #endif
