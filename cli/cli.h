@@ -47,6 +47,18 @@ int cli_take_output_flag(int argc, char **argv, int *i, const char **output, boo
  * option or a second CONFIG. Returns 0 or EXIT_USAGE. */
 int cli_take_config_arg(const char *cmd, const char *arg, const char **config);
 
+/* Takes --seed S (0..CLI_SEED_MAX; sets *have_seed) and, when `threads` is not
+ * NULL, --threads T (1..1024). Returns 1 if argv[*i] was one of them (and
+ * advances *i past its value), 0 if not, -1 on a bad value (message
+ * printed). */
+int cli_take_seed_threads(int argc, char **argv, int *i, uint64_t *seed, bool *have_seed,
+                          uint64_t *threads);
+
+/* The default output name: CONFIG's base name without its extension plus
+ * `suffix` (e.g. "_trial.h5"), or `fallback` for the built-in default. */
+void cli_default_output(const char *config, const char *suffix, const char *fallback,
+                        char *out, size_t len);
+
 /* Loads CONFIG (NULL: the built-in default) into *cfg, errors printed.
  * Returns EXIT_OK, EXIT_FAIL (out of memory) or EXIT_USAGE (bad config). */
 struct ipsim_config;

@@ -63,6 +63,35 @@ int cli_take_output_flag(int argc, char **argv, int *i, const char **output, boo
     return 1;
 }
 
+int cli_take_seed_threads(int argc, char **argv, int *i, uint64_t *seed, bool *have_seed,
+                          uint64_t *threads)
+{
+    const char *a = argv[*i];
+    if (!strcmp(a, "--seed")) {
+        if (!cli_option_u64(argc, argv, i, 0, CLI_SEED_MAX, seed))
+            return -1;
+        *have_seed = true;
+        return 1;
+    }
+    if (threads && !strcmp(a, "--threads"))
+        return cli_option_u64(argc, argv, i, 1, 1024, threads) ? 1 : -1;
+    return 0;
+}
+
+void cli_default_output(const char *config, const char *suffix, const char *fallback,
+                        char *out, size_t len)
+{
+    if (!config) {
+        snprintf(out, len, "%s", fallback);
+        return;
+    }
+    const char *base = strrchr(config, '/');
+    base = base ? base + 1 : config;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    snprintf(out, len, "%.*s%s", (int)n, base, suffix);
+}
+
 int cli_take_config_arg(const char *cmd, const char *arg, const char **config)
 {
     if (arg[0] == '-' && arg[1]) {

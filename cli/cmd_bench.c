@@ -58,6 +58,8 @@ int cmd_bench(int argc, char **argv)
     uint64_t years = 20, seed = 1, runs = 1;
     double scale = 1.0;
     bool json = false;
+    bool have_seed = false;
+    int taken;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -79,8 +81,8 @@ int cmd_bench(int argc, char **argv)
         } else if (!strcmp(a, "--runs")) {
             if (!cli_option_u64(argc, argv, &i, 1, 100, &runs))
                 return EXIT_USAGE;
-        } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
+        } else if ((taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, NULL))) {
+            if (taken < 0)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--scale")) {
             char *end;

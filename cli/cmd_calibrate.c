@@ -216,6 +216,8 @@ int cmd_calibrate(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
+        if (taken == 0)
+            taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, &threads);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken)
@@ -229,16 +231,9 @@ int cmd_calibrate(int argc, char **argv)
         } else if (!strcmp(a, "--h5")) {
             if (!(h5path = cli_option_value(argc, argv, &i)))
                 return EXIT_USAGE;
-        } else if (!strcmp(a, "--threads")) {
-            if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
-                return EXIT_USAGE;
         } else if (!strcmp(a, "--max-evals")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1000000, &max_evals))
                 return EXIT_USAGE;
-        } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
-                return EXIT_USAGE;
-            have_seed = true;
         } else if (!strcmp(a, "--reps")) {
             if (!cli_option_u64(argc, argv, &i, 1, 10000, &reps))
                 return EXIT_USAGE;

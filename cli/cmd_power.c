@@ -81,19 +81,6 @@ static bool parse_list(const char *option, const char *text, double min, double 
     return true;
 }
 
-static void default_output(const char *config, char *out, size_t len)
-{
-    if (!config) {
-        snprintf(out, len, "power.h5");
-        return;
-    }
-    const char *base = strrchr(config, '/');
-    base = base ? base + 1 : config;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    snprintf(out, len, "%.*s_power.h5", (int)n, base);
-}
-
 /* Every replication allocates and frees the same few hundred kilobytes
  * (claimant runs, event queues). By default glibc hands such memory back to
  * the kernel (heap trimming, mmap for larger blocks), so each replication
@@ -122,6 +109,8 @@ int cmd_power(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
+        if (taken == 0)
+            taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, &threads);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken)
@@ -139,13 +128,6 @@ int cmd_power(int argc, char **argv)
         } else if (!strcmp(a, "--effect")) {
             if (!(v = cli_option_value(argc, argv, &i))
                 || !parse_list("--effect", v, -10, 10, e_list, 16, &ne))
-                return EXIT_USAGE;
-        } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
-                return EXIT_USAGE;
-            have_seed = true;
-        } else if (!strcmp(a, "--threads")) {
-            if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
         } else if (cli_take_config_arg("power", a, &config) != 0) {
             return EXIT_USAGE;
@@ -183,7 +165,7 @@ int cmd_power(int argc, char **argv)
 
     char outbuf[4096], err[4600];
     if (!output) {
-        default_output(config, outbuf, sizeof outbuf);
+        cli_default_output(config, "_power.h5", "power.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
     h5out_target target;

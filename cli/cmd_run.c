@@ -50,19 +50,6 @@ static void on_progress(const runset_progress *pr, void *arg)
                         atomic_load(&pr->events));
 }
 
-static void default_output(const char *config, char *out, size_t len)
-{
-    if (!config) {
-        snprintf(out, len, "belgium_default.h5");
-        return;
-    }
-    const char *base = strrchr(config, '/');
-    base = base ? base + 1 : config;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    snprintf(out, len, "%.*s.h5", (int)n, base);
-}
-
 int cmd_run(int argc, char **argv)
 {
     const char *config = NULL, *output = NULL;
@@ -71,6 +58,8 @@ int cmd_run(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
+        if (taken == 0)
+            taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, &threads);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken)
@@ -80,13 +69,6 @@ int cmd_run(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "--reps")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1000000, &reps))
-                return EXIT_USAGE;
-        } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
-                return EXIT_USAGE;
-            have_seed = true;
-        } else if (!strcmp(a, "--threads")) {
-            if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--event-log")) {
             event_log = true;
@@ -115,7 +97,7 @@ int cmd_run(int argc, char **argv)
 
     char outbuf[4096], err[4600];
     if (!output) {
-        default_output(config, outbuf, sizeof outbuf);
+        cli_default_output(config, ".h5", "belgium_default.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
     h5out_target target;

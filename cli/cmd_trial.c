@@ -45,20 +45,6 @@ static void trial_usage(FILE *f)
             "  --quiet            no progress messages\n");
 }
 
-/* CONFIG's base name with _trial.h5, or trial.h5 for the built-in default. */
-static void default_output(const char *config, char *out, size_t len)
-{
-    if (!config) {
-        snprintf(out, len, "trial.h5");
-        return;
-    }
-    const char *base = strrchr(config, '/');
-    base = base ? base + 1 : config;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    snprintf(out, len, "%.*s_trial.h5", (int)n, base);
-}
-
 static void csv_binary(FILE *f, uint8_t v)
 {
     if (v == TRIAL_MISSING)
@@ -149,6 +135,8 @@ int cmd_trial(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
+        if (taken == 0)
+            taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, &threads);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken)
@@ -159,15 +147,8 @@ int cmd_trial(int argc, char **argv)
         } else if (!strcmp(a, "--csv")) {
             if (!(csv = cli_option_value(argc, argv, &i)))
                 return EXIT_USAGE;
-        } else if (!strcmp(a, "--seed")) {
-            if (!cli_option_u64(argc, argv, &i, 0, CLI_SEED_MAX, &seed))
-                return EXIT_USAGE;
-            have_seed = true;
         } else if (!strcmp(a, "--rep")) {
             if (!cli_option_u64(argc, argv, &i, 0, 100000000, &rep))
-                return EXIT_USAGE;
-        } else if (!strcmp(a, "--threads")) {
-            if (!cli_option_u64(argc, argv, &i, 1, 1024, &threads))
                 return EXIT_USAGE;
         } else if (cli_take_config_arg("trial", a, &config) != 0) {
             return EXIT_USAGE;
@@ -192,7 +173,7 @@ int cmd_trial(int argc, char **argv)
 
     char outbuf[4096], err[4600], tests_csv[4200];
     if (!output) {
-        default_output(config, outbuf, sizeof outbuf);
+        cli_default_output(config, "_trial.h5", "trial.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
     int status = EXIT_USAGE;
