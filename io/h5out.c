@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <hdf5.h>
@@ -316,18 +315,11 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
     return rc;
 }
 
-/* The root attributes every ipsim file carries, and the resolved config. */
+/* The root attributes of a config's run (program, version and creation time
+ * come with the file, see h5u_file_create), and the resolved config. */
 static int write_header(hid_t f, const ipsim_config *cfg)
 {
-    char created[64];
-    time_t now = time(NULL);
-    struct tm tmv;
-    gmtime_r(&now, &tmv);
-    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-    int rc = h5u_attr_string(f, "program", "ipsim");
-    rc |= h5u_attr_string(f, "version", IPSIM_VERSION);
-    rc |= h5u_attr_string(f, "created", created);
-    rc |= h5u_attr_u64(f, "master_seed", cfg->seed);
+    int rc = h5u_attr_u64(f, "master_seed", cfg->seed);
     rc |= h5u_attr_string(f, "config_source", cfg->source);
     rc |= h5u_attr_string(f, "description", cfg->description);
     rc |= h5u_attr_string(f, "time_unit", "days");
@@ -339,11 +331,7 @@ static int write_header(hid_t f, const ipsim_config *cfg)
 
 static hid_t create_file(const h5out_target *t, char *err, size_t errlen)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
-    H5Pset_obj_track_times(fcpl, 0);
-    hid_t f = H5Fcreate(t->tmp_path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-    H5Pclose(fcpl);
+    hid_t f = h5u_file_create(t->tmp_path);
     if (f < 0)
         snprintf(err, errlen, "%s: cannot create HDF5 file", t->tmp_path);
     return f;
