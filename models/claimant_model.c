@@ -214,11 +214,12 @@ race_hazard_capped(claimant_run *run, race *r, person *x, uint64_t pkey, const h
     ratio *= hazard_ratio(h, x->sex, age_band, x->region, x->severity, x->education);
     sim_stream st = claimant_stream(pkey, x, purpose);
     double e = sim_stream_exponential(&st);
-    if (e / ratio > cap)
+    double target = e / ratio; /* the draw's share of cumulative hazard */
+    if (target > cap)
         return;
     double residual;
     if (h->shape == HAZ_EXPONENTIAL) /* hazard_residual's arithmetic, inline */
-        residual = ratio > 0 && h->rate > 0 ? e / ratio / h->rate : INFINITY;
+        residual = ratio > 0 && h->rate > 0 ? target / h->rate : INFINITY;
     else
         residual = hazard_residual(h, age, e, ratio);
     race_enter(r, now + wait + residual, kind);
