@@ -264,12 +264,12 @@ static bool referral_eligible(const claimant_run *run, const person *x)
 
 static bool supported(const person *x) { return (x->flags & PF_ENROLLED) != 0; }
 
-/* Draws the competing risks of the person's current state into next_time/next_kind. */
-static void draw_state_risks(claimant_run *run, person *x)
+/* Draws the competing risks of the person's current state into
+ * next_time/next_kind; pkey is the person's stream key. */
+static void draw_state_risks_keyed(claimant_run *run, person *x, uint64_t pkey)
 {
     const model_params *p = run->p;
     const policy_effects *eff = &run->eff;
-    uint64_t pkey = person_key(run, x);
     race r = { INFINITY, T_NONE };
     int band = hazard_age_band(claimant_age_years(x, run->now));
     switch (x->state) {
@@ -332,6 +332,11 @@ static void draw_state_risks(claimant_run *run, person *x)
     }
     x->next_time = (float)r.time;
     x->next_kind = (uint8_t)r.kind;
+}
+
+static void draw_state_risks(claimant_run *run, person *x)
+{
+    draw_state_risks_keyed(run, x, person_key(run, x));
 }
 
 /* Schedules the earliest of the drawn transition and the person's clocks. */
@@ -697,6 +702,10 @@ static void mental_share_at(const claimant_run *run, double year, double out[N_S
                                  run->p->inflow.share_mental[s]);
 }
 
+/* New records are mapped this many at a time (1 MiB): one call instead of
+ * a page fault every 64 people. */
+#define PREFAULT_PEOPLE 16384
+
 static person *new_person(claimant_run *run)
 {
     if (run->npeople == run->cap) {
@@ -710,6 +719,12 @@ static person *new_person(claimant_run *run)
         free(run->people);
         run->people = pp;
         run->cap = cap;
+    }
+    if ((run->npeople & (PREFAULT_PEOPLE - 1)) == 0) {
+        size_t ahead = run->cap - run->npeople;
+        if (ahead > PREFAULT_PEOPLE)
+            ahead = PREFAULT_PEOPLE;
+        sim_prefault(&run->people[run->npeople], ahead * sizeof *run->people);
     }
     return &run->people[run->npeople++];
 }
@@ -728,14 +743,18 @@ static void add_person(claimant_run *run, const cohort_params *c, bool from_stoc
         run->error = -1;
         return;
     }
-    population_draw(x, run->p, c, share, from_stock, now, stream_key(run, from_stock, stream));
+    uint64_t key = stream_key(run, from_stock, stream);
+    population_draw(x, run->p, c, share, from_stock, now, key);
     x->stream_id = stream;
     run->state_now[x->state][x->region][x->sex]++;
     benefit_count(run, x, +1);
     if (!from_stock)
         log_event(run, (uint32_t)(x - run->people), ST_OUTSIDE, x->state);
-    draw_state_risks(run, x);
+    draw_state_risks_keyed(run, x, key);
     schedule_person(run, x);
+    /* the next arrival's record: start fetching it (a new line each time) */
+    if (run->npeople < run->cap)
+        __builtin_prefetch(&run->people[run->npeople], 1);
 }
 
 /* Stream of inflow candidate n: its first number gives the gap before the
@@ -759,12 +778,17 @@ static void schedule_arrival(claimant_run *run)
 
 static void arrival(claimant_run *run)
 {
-    sim_stream s = sim_stream_at(sim_rng_child(run->candidate_key, 1));
-    double u = sim_stream_uniform(&s);
     uint32_t candidate = (uint32_t)run->inflow_candidates++;
     double year = run->p->start_year + run->now / DAYS_PER_YEAR;
     double rate = schedule_linear(&run->p->inflow_per_year, year, 0) * run->p->scale / DAYS_PER_YEAR;
-    if (u * run->inflow_max_rate < rate)
+    /* accept with probability rate / max; at the maximum every u in [0, 1)
+     * accepts, so the uniform is not drawn */
+    bool accept = rate >= run->inflow_max_rate;
+    if (!accept) {
+        sim_stream s = sim_stream_at(sim_rng_child(run->candidate_key, 1));
+        accept = sim_stream_uniform(&s) * run->inflow_max_rate < rate;
+    }
+    if (accept)
         add_person(run, &run->p->inflow, false, candidate);
     schedule_arrival(run);
 }

@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE /* madvise */
 #include "sim/sim_memory.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -13,6 +14,18 @@ bool sim_huge_pages_wanted(void)
 {
     const char *v = getenv("IPSIM_HUGE_PAGES");
     return v && strcmp(v, "1") == 0;
+}
+
+void sim_prefault(void *p, size_t bytes)
+{
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels refuse it */
+#endif
+    const size_t page = 4096;
+    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+    uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(page - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE); /* a hint only */
 }
 
 void *sim_alloc_large(size_t bytes)

@@ -26,6 +26,11 @@
  * when out of memory. */
 void *sim_alloc_large(size_t bytes);
 
+/* Asks the kernel to map the whole pages within [p, p + bytes) now, in one
+ * call, instead of one page fault per page at first touch; ignored where
+ * not supported. The contents stay as they were (zero if never written). */
+void sim_prefault(void *p, size_t bytes);
+
 /* Whether IPSIM_HUGE_PAGES=1 is set in the environment. */
 bool sim_huge_pages_wanted(void);
 
