@@ -8,15 +8,18 @@
 static const double band_lo[N_AGE] = { 18, 30, 40, 50 };
 static const double band_hi[N_AGE] = { 30, 40, 50, 65 };
 
+/* The first i with u < shares[0] + ... + shares[i], or n - 1: the number of
+ * partial sums at or below u, since they never decrease (shares >= 0).
+ * Counted without branches, which u would make unpredictable. */
 static int pick(const double *shares, int n, double u)
 {
     double acc = 0;
+    int below = 0;
     for (int i = 0; i < n - 1; i++) {
         acc += shares[i];
-        if (u < acc)
-            return i;
+        below += u >= acc;
     }
-    return n - 1;
+    return below;
 }
 
 void population_draw(person *p, const model_params *mp, const cohort_params *c,
