@@ -25,6 +25,15 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Median of x[0..n-1] (n >= 1); x is left as it was. */
+static double median(const double *x, uint64_t n)
+{
+    double sorted[100];
+    memcpy(sorted, x, n * sizeof *x);
+    qsort(sorted, n, sizeof *sorted, compare_double);
+    return n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+}
+
 /* Seconds per gsl_ran_exponential draw with generator type `type`. */
 static double time_exponential(const gsl_rng_type *type, size_t n, double *sink)
 {
@@ -72,6 +81,8 @@ int cmd_bench(int argc, char **argv)
                    "inline ziggurat draw, measured in the same run. --runs N repeats the\n"
                    "identical run N times (default 1) and reports the median time with the\n"
                    "fastest and slowest, for machines whose speed varies from run to run.\n"
+                   "The time is also split into its phases: creating the stock, the events\n"
+                   "up to the horizon, and building the outcome table.\n"
                    "Large arrays use 4 KiB pages; IPSIM_HUGE_PAGES=1 in the environment\n"
                    "requests transparent huge pages (see docs/performance.md).\n");
             return EXIT_OK;
@@ -127,7 +138,9 @@ int cmd_bench(int argc, char **argv)
     double draw_mt = time_exponential(gsl_rng_mt19937, 5000000, &sink);
     double draw_zig = time_ziggurat(5000000, &sink);
 
-    double walls[100];
+    /* each run's whole time and its three phases: creating the stock,
+     * the events up to the horizon, building the outcome table */
+    double walls[100], stock_s[100], events_s[100], outcomes_s[100];
     run_results res;
     memset(&res, 0, sizeof res);
     for (uint64_t k = 0; k < runs; k++) {
@@ -135,19 +148,28 @@ int cmd_bench(int argc, char **argv)
         memset(&res, 0, sizeof res);
         double t0 = cli_now();
         claimant_run *run = claimant_run_alloc(&cfg.model, pol, seed, 0);
-        if (!run || claimant_run_finish(run, &res) != 0) {
+        double t1 = cli_now();
+        int step = run ? claimant_run_until(run, claimant_run_horizon(run)) : -1;
+        double t2 = cli_now();
+        if (step < 0 || claimant_run_finish(run, &res) != 0) {
             fprintf(stderr, "ipsim bench: the run failed (out of memory?)\n");
             claimant_run_free(run);
             config_clear(&cfg);
             return EXIT_FAIL;
         }
-        walls[k] = cli_now() - t0;
+        double t3 = cli_now();
+        walls[k] = t3 - t0;
+        stock_s[k] = t1 - t0;
+        events_s[k] = t2 - t1;
+        outcomes_s[k] = t3 - t2;
         claimant_run_free(run);
     }
     double sorted[100];
     memcpy(sorted, walls, runs * sizeof *walls);
     qsort(sorted, runs, sizeof *sorted, compare_double);
-    double wall = runs % 2 ? sorted[runs / 2] : 0.5 * (sorted[runs / 2 - 1] + sorted[runs / 2]);
+    double wall = median(walls, runs);
+    double stock_wall = median(stock_s, runs), events_wall = median(events_s, runs);
+    double outcomes_wall = median(outcomes_s, runs);
     size_t people = res.npeople, stock = 0;
     for (size_t i = 0; i < people; i++)
         stock += res.people[i].from_stock;
@@ -172,6 +194,10 @@ int cmd_bench(int argc, char **argv)
     for (uint64_t k = 0; k < runs; k++)
         cJSON_AddItemToArray(each, cJSON_CreateNumber(walls[k]));
     cJSON_AddNumberToObject(o, "events_per_second", eps);
+    cJSON_AddNumberToObject(o, "seconds_stock", stock_wall);
+    cJSON_AddNumberToObject(o, "seconds_events", events_wall);
+    cJSON_AddNumberToObject(o, "seconds_outcomes", outcomes_wall);
+    cJSON_AddNumberToObject(o, "events_per_second_event_loop", (double)res.events / events_wall);
     cJSON_AddNumberToObject(o, "ns_per_event", per_event * 1e9);
     cJSON_AddNumberToObject(o, "ns_per_exponential_draw_keyed", draw_keyed * 1e9);
     cJSON_AddNumberToObject(o, "ns_per_exponential_draw_mt19937", draw_mt * 1e9);
@@ -197,6 +223,9 @@ int cmd_bench(int argc, char **argv)
                    (unsigned long long)res.events, wall, (unsigned long long)runs, sorted[0],
                    sorted[runs - 1]);
         printf("  events per second      %.2f million (%.1f ns per event)\n", eps / 1e6, per_event * 1e9);
+        printf("  of which               stock %.3f s, events %.3f s (%.2f million a second), "
+               "outcome table %.3f s%s\n", stock_wall, events_wall,
+               (double)res.events / events_wall / 1e6, outcomes_wall, runs > 1 ? " (medians)" : "");
         printf("  exponential draw       %.2f ns (GSL, keyed SplitMix64), %.2f ns (GSL, mt19937); "
                "model's inline ziggurat %.2f ns\n", draw_keyed * 1e9, draw_mt * 1e9, draw_zig * 1e9);
         printf("  event / draw           %.2f (keyed), %.2f (mt19937)\n", per_event / draw_keyed,

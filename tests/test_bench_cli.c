@@ -34,6 +34,30 @@ Test(bench_cli, repeated_runs_report_median_and_range)
     cr_expect_gt(number(o, "ns_per_exponential_draw_keyed"), 0);
     cr_expect_gt(number(o, "ns_per_exponential_draw_inline_ziggurat"), 0);
     cr_expect_gt(number(o, "model_bytes_per_person"), 64); /* at least the record */
+    /* the phases are each positive and, as medians of three runs, add up to
+     * a time between the fastest and the slowest whole run */
+    double stock = number(o, "seconds_stock"), loop = number(o, "seconds_events");
+    double outcomes = number(o, "seconds_outcomes");
+    cr_expect(stock > 0 && loop > 0 && outcomes >= 0, "phases %g %g %g", stock, loop, outcomes);
+    cr_expect(stock + loop + outcomes <= 3 * hi && loop < hi, "phases %g %g %g, slowest run %g",
+              stock, loop, outcomes, hi);
+    cr_expect_float_eq(number(o, "events_per_second_event_loop"), events / loop,
+                       1e-9 * events / loop);
+    cJSON_Delete(o);
+}
+
+Test(bench_cli, one_run_splits_into_phases)
+{
+    static char out[65536], err[4096];
+    int rc = tu_run_ipsim("bench --scale 0.002 --years 2 --json", out, sizeof out, err, sizeof err);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+    cJSON *o = cJSON_Parse(out);
+    cr_assert_not_null(o, "not JSON: %s", out);
+    double whole = number(o, "seconds");
+    double parts = number(o, "seconds_stock") + number(o, "seconds_events")
+                   + number(o, "seconds_outcomes");
+    /* one run: the phases are consecutive clock readings of the whole */
+    cr_expect_float_eq(parts, whole, 1e-9 * whole + 1e-12, "phases %g, whole %g", parts, whole);
     cJSON_Delete(o);
 }
 
