@@ -752,9 +752,6 @@ static void add_person(claimant_run *run, const cohort_params *c, bool from_stoc
         log_event(run, (uint32_t)(x - run->people), ST_OUTSIDE, x->state);
     draw_state_risks_keyed(run, x, key);
     schedule_person(run, x);
-    /* the next arrival's record: start fetching it (a new line each time) */
-    if (run->npeople < run->cap)
-        __builtin_prefetch(&run->people[run->npeople], 1);
 }
 
 /* Stream of inflow candidate n: its first number gives the gap before the

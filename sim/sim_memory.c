@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define HUGE_PAGE ((size_t)2 << 20)
 #define LARGE_ENOUGH (2 * HUGE_PAGE) /* below this the hint is not worth the rounding */
@@ -21,7 +22,8 @@ void sim_prefault(void *p, size_t bytes)
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels refuse it */
 #endif
-    const size_t page = 4096;
+    long ps = sysconf(_SC_PAGESIZE); /* called once per megabyte or so */
+    size_t page = ps > 0 ? (size_t)ps : 4096;
     uintptr_t lo = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
     uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(page - 1);
     if (hi > lo)
