@@ -52,6 +52,11 @@ int caseload_schedule(caseload *c, int r, size_t coaches, int32_t places)
     return 0;
 }
 
+void caseload_limit_places(caseload *c, int r, int32_t places)
+{
+    c->region[r].places = places;
+}
+
 int32_t caseload_free_places(const caseload *c, int r)
 {
     const region_caseload *rc = &c->region[r];

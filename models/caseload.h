@@ -54,6 +54,10 @@ void caseload_clear(caseload *c);
  * (nobody is removed). 0, or -1 on allocation failure. */
 int caseload_schedule(caseload *c, int r, size_t coaches, int32_t places);
 
+/* Limits an unscheduled region r to `places` clients (at most its coaches
+ * x caseload): a fixed capacity that does not fill whole coaches. */
+void caseload_limit_places(caseload *c, int r, int32_t places);
+
 /* Clients region r could still take now (INT32_MAX when unlimited). */
 int32_t caseload_free_places(const caseload *c, int r);
 

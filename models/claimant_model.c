@@ -659,18 +659,36 @@ static void open_region(claimant_run *run, int r)
     }
 }
 
-/* Sets every region's capacity for the current year: round(coaches x
- * caseload x scale) places on as many coaches as they need. */
+/* Places of a region with `coaches` real coaches at the run's scale:
+ * round(coaches x caseload x scale), at least one where there are coaches.
+ * Fixed and scheduled capacity follow this one rule. */
+static int32_t simulated_places(const claimant_run *run, double coaches)
+{
+    if (!(coaches > 0))
+        return 0;
+    double pl = floor(coaches * run->prog->caseload * run->p->scale + 0.5);
+    if (pl < 1)
+        pl = 1;
+    return pl > 1e9 ? 1000000000 : (int32_t)pl;
+}
+
+/* Coaches needed for `places` clients. */
+static size_t coaches_for(const claimant_run *run, int32_t places)
+{
+    int32_t k = run->prog->caseload > 0 ? run->prog->caseload : 1;
+    return places > 0 ? (size_t)((places + k - 1) / k) : 0;
+}
+
+/* Sets every region's capacity for the current year: simulated_places on
+ * as many coaches as they need. */
 static void apply_capacity(claimant_run *run)
 {
     const programme_params *g = run->prog;
     double now = run->now;
     double year = run->p->start_year + now / DAYS_PER_YEAR + 1e-9;
     for (int r = 0; r < N_REGION; r++) {
-        double c = coaches_in_year(&g->coaches_by_year[r], year);
-        double pl = floor(c * g->caseload * run->p->scale + 0.5);
-        int32_t places = pl > 1e9 ? 1000000000 : (int32_t)pl;
-        size_t n = places > 0 ? (size_t)((places + g->caseload - 1) / g->caseload) : 0;
+        int32_t places = simulated_places(run, coaches_in_year(&g->coaches_by_year[r], year));
+        size_t n = coaches_for(run, places);
         region_caseload *rc = &run->cl.region[r];
         bool was_open = rc->scheduled && !rc->closed;
         if (caseload_schedule(&run->cl, r, n, places) != 0) {
@@ -894,17 +912,26 @@ static claimant_run *run_new(const model_params *p, size_t policy)
     return run;
 }
 
-/* Coaches per region of a programme with a fixed number of coaches (none
- * when there is no programme or its capacity follows a schedule): the
- * configured number at the run's scale, at least one where there are any. */
-static void fixed_coaches(const claimant_run *run, size_t coaches[N_REGION])
+/* Sets up the caseloads of a programme with a fixed number of coaches per
+ * region: simulated_places on as many coaches as they need, like a schedule
+ * (no coaches, so no limit, when there is no programme, its capacity
+ * follows a schedule, or a region has 0 coaches). 0, or -1 when out of
+ * memory. */
+static int init_fixed_capacity(claimant_run *run)
 {
+    size_t coaches[N_REGION];
+    int32_t places[N_REGION];
+    bool fixed = run->eff.programme && !run->prog->coaches_scheduled;
     for (int g = 0; g < N_REGION; g++) {
-        double c = run->prog->coaches[g];
-        size_t n = simulated_count(c, run->p->scale);
-        coaches[g] = run->eff.programme && !run->prog->coaches_scheduled && c > 0
-                         ? (n > 0 ? n : 1) : 0;
+        places[g] = fixed ? simulated_places(run, run->prog->coaches[g]) : 0;
+        coaches[g] = coaches_for(run, places[g]);
     }
+    if (caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0)
+        return -1;
+    for (int g = 0; g < N_REGION; g++)
+        if (coaches[g])
+            caseload_limit_places(&run->cl, g, places[g]);
+    return 0;
 }
 
 claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
@@ -927,15 +954,13 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
                            / DAYS_PER_YEAR;
     size_t expect = stock + (size_t)(run->inflow_max_rate * p->horizon_days * 1.05) + 64;
 
-    size_t coaches[N_REGION];
-    fixed_coaches(run, coaches);
     sim_engine_options opt = { .start = 0, .bucket_width = 1.0, .nbuckets = 8192,
                                .capacity_hint = stock + 1024 };
     run->eng = sim_engine_alloc(&claimant_model_type, run, &opt);
     run->people = sim_alloc_large(expect * sizeof *run->people);
     run->cap = expect;
     if (!run->eng || !run->people
-        || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
+        || init_fixed_capacity(run) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
 
@@ -965,8 +990,6 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
     run->cohort = c;
     run->horizon = c->horizon;
     run->months = (size_t)(c->horizon / DAYS_PER_MONTH + 1e-9);
-    size_t coaches[N_REGION];
-    fixed_coaches(run, coaches);
     /* a trial spans a few years: buckets of a month, a window of ten years */
     sim_engine_options opt = { .start = 0, .bucket_width = 30.0, .nbuckets = 128,
                                .capacity_hint = c->n + 64 };
@@ -974,7 +997,7 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
     run->people = sim_alloc_large((c->n ? c->n : 1) * sizeof *run->people);
     run->cap = c->n ? c->n : 1;
     if (!run->eng || !run->people
-        || caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0
+        || init_fixed_capacity(run) != 0
         || results_init(&run->res, run->months) != 0)
         goto fail;
     if (run->eff.programme && run->prog->coaches_scheduled)

@@ -103,7 +103,8 @@ typedef struct programme_params {
     bool fidelity_scaled;       /* effects scale with the IPS-25 fidelity score */
     double fidelity;            /* IPS-25 score, 25..125 */
     double fidelity_reference;  /* score at which the ratios above hold as given */
-    double coaches[N_REGION];   /* real coaches; simulated = max(1, round(coaches*scale)); 0 = no limit */
+    double coaches[N_REGION];   /* real coaches; simulated places = round(coaches*caseload*scale),
+                                 * at least 1; 0 = no limit */
     int caseload;               /* clients per coach */
     /* by-year coach schedule (replaces `coaches` when set): real coaches from
      * each 1 January on (step), none before the first year; simulated places

@@ -108,6 +108,59 @@ Test(projection, schedule_is_closed_before_opening_and_keeps_capacity)
     config_clear(&cfg);
 }
 
+/* The pilot's 13/8/2 coaches at scale 0.05: 13, 8 and 2 places, whether
+ * given as fixed coaches or as a schedule from the first year (one rule for
+ * both); the old fixed rule gave one whole coach, 20 places, per region. */
+static const char *pilot_fixed =
+    "{\"run\": {\"start_year\": 2017, \"years\": 4, \"scale\": 0.05, \"seed\": 9},"
+    " \"transitions\": {\"referral\": {\"rate_per_year\": 0.3}},"
+    " \"policies\": [{\"name\": \"ips\", \"type\": \"ips\", \"programme\": {\"caseload\": 20,"
+    "     \"coaches\": {\"flanders\": 13, \"wallonia\": 8, \"brussels\": 2}}}]}";
+static const char *pilot_scheduled =
+    "{\"run\": {\"start_year\": 2017, \"years\": 4, \"scale\": 0.05, \"seed\": 9},"
+    " \"transitions\": {\"referral\": {\"rate_per_year\": 0.3}},"
+    " \"policies\": [{\"name\": \"ips\", \"type\": \"ips\", \"programme\": {\"caseload\": 20,"
+    "     \"coaches_by_year\": {\"flanders\": [[2017, 13]], \"wallonia\": [[2017, 8]],"
+    "                          \"brussels\": [[2017, 2]]}}}]}";
+
+static void run_one(const char *json, run_results *r)
+{
+    ipsim_config cfg;
+    cr_assert_eq(tu_config(json, &cfg), CONFIG_OK);
+    claimant_run *run = claimant_run_alloc(&cfg.model, 0, cfg.seed, 0);
+    cr_assert_not_null(run);
+    cr_assert_eq(claimant_run_finish(run, r), 0);
+    claimant_run_free(run);
+    config_clear(&cfg);
+}
+
+Test(projection, fixed_coaches_and_a_schedule_give_the_same_places)
+{
+    run_results a, b;
+    run_one(pilot_fixed, &a);
+    run_one(pilot_scheduled, &b);
+    static const int32_t places[N_REGION] = { 13, 8, 2 };
+    for (int g = 0; g < N_REGION; g++) {
+        int32_t most = 0, waited = 0;
+        for (size_t m = 1; m <= a.months; m++) {
+            int32_t e = a.programme_counts[RES_PROG_IDX(m, 0, g)];
+            most = e > most ? e : most;
+            waited += a.programme_counts[RES_PROG_IDX(m, 1, g)];
+        }
+        cr_expect_eq(most, places[g], "region %d: at most %d enrolled, %d places", g, most,
+                     places[g]);
+        cr_expect_gt(waited, 0, "region %d: capacity never bound, test too weak", g);
+    }
+    cr_assert_eq(a.npeople, b.npeople);
+    size_t per = (a.months + 1) * N_STATE * N_REGION * N_SEX;
+    cr_expect_eq(memcmp(a.state_counts, b.state_counts, per * sizeof(int32_t)), 0,
+                 "fixed coaches and the same schedule gave different runs");
+    cr_expect_eq(memcmp(a.programme_counts, b.programme_counts,
+                        (a.months + 1) * 2 * N_REGION * sizeof(int32_t)), 0);
+    results_clear(&a);
+    results_clear(&b);
+}
+
 Test(projection, bands_and_differences_do_not_depend_on_threads)
 {
     ipsim_config cfg;
