@@ -104,11 +104,23 @@ static size_t month_now(claimant_run *run)
     return run->month_cached;
 }
 
+/* Month whose flows an event counts in: the one the last snapshot opened.
+ * An event at the very time of a snapshot that runs before it belongs to
+ * the month that snapshot closes, so counts[m] + flows[m] = counts[m + 1].
+ * Without snapshots (a cohort run may skip them), the month of its time. */
+static size_t flow_month(claimant_run *run)
+{
+    if (run->month == 0)
+        return month_now(run);
+    size_t m = run->month - 1;
+    return m < run->months ? m : (run->months ? run->months - 1 : 0);
+}
+
 static void log_event(claimant_run *run, uint32_t id, int from, int to)
 {
     run_results *r = &run->res;
     double now = run->now;
-    r->flows[RES_FLOW_IDX(month_now(run), from, to)]++;
+    r->flows[RES_FLOW_IDX(flow_month(run), from, to)]++;
     if (!run->p->event_log)
         return;
     if (r->nlog == r->log_cap) {
@@ -537,7 +549,7 @@ static void person_event(claimant_run *run, uint32_t id, int kind)
         benefit_count(run, x, -1);
         x->flags |= PF_INVALIDITY;
         benefit_count(run, x, +1);
-        run->res.invalidity_entries[RES_ENTRY_IDX(month_now(run),
+        run->res.invalidity_entries[RES_ENTRY_IDX(flow_month(run),
                                                   x->diagnosis, x->sex)]++;
         if (x->state == ST_PRIMARY && !run->anniversary_keeps_race) {
             enter_state(run, x, ST_INVALIDITY);
@@ -865,6 +877,8 @@ static int model_event(void *model, sim_engine *eng, const sim_event *ev)
     (void)eng;
     claimant_run *run = model;
     run->now = ev->time;
+    if (run->month > run->months && run->months > 0)
+        return run->error; /* after the last snapshot, at the horizon: outside the run */
     if (ev->kind == EV_MONTH)
         snapshot(run);
     else if (ev->kind == EV_ARRIVAL)
