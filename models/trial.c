@@ -807,23 +807,36 @@ int trial_simulate(const trial_design *d, uint64_t seed, size_t rep, trial_works
  * concave in m, and for a rare outcome the sigma needed makes most coaches
  * poor). logit p is interpolated linearly in log m and held at the grid
  * ends (m from e^-4 to e^4). All grid points share their replication
- * streams (common random numbers), so the curve is smooth; 24 replications
- * put the noise of the fitted sigma at about 1% (docs/power.md). */
+ * streams (common random numbers), so the curve is smooth. The noise left
+ * in the curve moves the arm's mean that mu keeps, so the pilot simulates
+ * about PILOT_CLIENTS IPS clients at each grid point whatever the trial's
+ * size (docs/power.md has the seed-to-seed spread that remains). */
 #define PILOT_X_MIN (-4.0)
 #define PILOT_X_STEP 0.5
 #define PILOT_POINTS 17
-#define PILOT_REPS 24
+#define PILOT_CLIENTS 144000
+#define PILOT_REPS_MIN 24
+#define PILOT_REPS_MAX 20000
+
+/* Pilot replications for a design of d->n participants (half in IPS). */
+static size_t pilot_reps(const trial_design *d)
+{
+    size_t ips = d->n / 2 > 0 ? d->n / 2 : 1;
+    size_t reps = (PILOT_CLIENTS + ips - 1) / ips;
+    return reps < PILOT_REPS_MIN ? PILOT_REPS_MIN : reps > PILOT_REPS_MAX ? PILOT_REPS_MAX : reps;
+}
 
 typedef struct pilot_job {
     const trial_design *d;
     uint64_t seed;
-    size_t succ[PILOT_POINTS][PILOT_REPS], total[PILOT_POINTS][PILOT_REPS];
+    size_t reps;
+    size_t *succ, *total; /* [PILOT_POINTS][reps] */
 } pilot_job;
 
 static int pilot_one(size_t job, void *arg)
 {
     pilot_job *pj = arg;
-    size_t k = job / PILOT_REPS, rep = job % PILOT_REPS;
+    size_t k = job / pj->reps, rep = job % pj->reps;
     trial_workspace *w = trial_workspace_alloc(pj->d->n);
     if (!w)
         return -2;
@@ -841,8 +854,8 @@ static int pilot_one(size_t job, void *arg)
         s += y;
         t++;
     }
-    pj->succ[k][rep] = s;
-    pj->total[k][rep] = t;
+    pj->succ[k * pj->reps + rep] = s;
+    pj->total[k * pj->reps + rep] = t;
     trial_workspace_free(w);
     return rc == 0 ? 0 : -2;
 }
@@ -917,6 +930,7 @@ int trial_design_fit_coach_effect(trial_design *d, uint64_t seed, int threads, c
     d->coach_mu = 0;
     d->coach_icc_reached = 0;
     d->ips_p_pilot = NAN;
+    d->pilot_replications = 0;
     if (d->tp.model != TRIAL_MODEL_CLAIMANT || !(d->tp.coach_icc > 0))
         return 0;
     size_t coaches = 0;
@@ -924,30 +938,33 @@ int trial_design_fit_coach_effect(trial_design *d, uint64_t seed, int threads, c
         coaches += d->coaches[g];
     if (coaches == 0)
         return 0; /* no coach limit: no clusters */
-    pilot_job *pj = calloc(1, sizeof *pj);
-    if (!pj)
-        return -2;
-    pj->d = d;
-    pj->seed = sim_rng_child(seed, TAG_PILOT);
-    int rc = sim_parallel_run(PILOT_POINTS * PILOT_REPS, threads, pilot_one, pj, NULL, NULL, 0);
+    pilot_job pj = { d, sim_rng_child(seed, TAG_PILOT), pilot_reps(d), NULL, NULL };
+    pj.succ = calloc(PILOT_POINTS * pj.reps, sizeof *pj.succ);
+    pj.total = calloc(PILOT_POINTS * pj.reps, sizeof *pj.total);
+    int rc = pj.succ && pj.total
+                 ? sim_parallel_run(PILOT_POINTS * pj.reps, threads, pilot_one, &pj, NULL, NULL, 0)
+                 : -2;
     if (rc != 0) {
-        free(pj);
+        free(pj.succ);
+        free(pj.total);
         snprintf(err, errlen, "the coach-effect pilot failed (out of memory?)");
         return -2;
     }
+    d->pilot_replications = pj.reps;
     double lp[PILOT_POINTS];
     for (size_t k = 0; k < PILOT_POINTS; k++) {
         size_t s = 0, t = 0;
-        for (size_t r = 0; r < PILOT_REPS; r++) {
-            s += pj->succ[k][r];
-            t += pj->total[k][r];
+        for (size_t r = 0; r < pj.reps; r++) {
+            s += pj.succ[k * pj.reps + r];
+            t += pj.total[k * pj.reps + r];
         }
         double p = t ? (double)s / (double)t : 0;
         lp[k] = logit(p);
         if (fabs(PILOT_X_MIN + PILOT_X_STEP * (double)k) < 1e-12)
             d->ips_p_pilot = p;
     }
-    free(pj);
+    free(pj.succ);
+    free(pj.total);
     /* With a mean-one multiplier the ICC first grows with sigma, then falls
      * (most coaches end near 0): scan for the first crossing, then bisect. */
     double target = d->tp.coach_icc, lo = 0, hi = NAN, top = 0, mu;

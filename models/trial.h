@@ -114,6 +114,7 @@ typedef struct trial_design {
     double horizon_days;             /* recruitment + follow-up */
     size_t coaches[N_REGION];        /* IPS coaches per region */
     double ips_p_pilot;              /* pilot: primary outcome among IPS clients, no coach effect */
+    size_t pilot_replications;       /* pilot: replications per grid point (0: no pilot) */
 } trial_design;
 
 /* Builds the design for `n_total` participants (0: as configured; else the
