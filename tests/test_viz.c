@@ -16,6 +16,7 @@ Test(viz, skipped_without_sdl2)
 
 #else
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -813,6 +814,88 @@ Test(viz_cli, headless_frames_are_the_library_frames)
     cr_expect_eq(system(cmd), 0);
 }
 
+/* Names in dir, sorted and joined by spaces ("" when empty). */
+static void list_dir(const char *dir, char *out, size_t len)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    cr_assert_geq(n, 0, "cannot list %s", dir);
+    size_t o = 0;
+    out[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, ".."))
+            o += (size_t)snprintf(out + o, len - o, "%s%s", o ? " " : "", names[i]->d_name);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void touch(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(viz_cli, a_folder_with_frames_is_refused_and_force_replaces_only_frames)
+{
+    char *dir = temp_dir(), out[4096], args[512], files[2048];
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/frames", dir);
+    snprintf(args, sizeof args, "--headless --frames 7 --size 480x270 --people 300 --out %s", sub);
+    cr_assert_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+    char want[512];
+    snprintf(want, sizeof want, "7 frames written to %s\n", sub);
+    cr_expect_str_eq(out, want);
+    /* files that are not the command's frames: another program's, or near misses */
+    touch(sub, "notes.txt", "talk on Tuesday");
+    touch(sub, "frame_1.bmp", "x");
+    touch(sub, "frame_000002.bmp.bak", "x");
+    touch(sub, "frame_000000.bmp", "x");
+    touch(sub, "Frame_000003.bmp", "x");
+    char before[2048];
+    list_dir(sub, before, sizeof before);
+
+    /* a shorter run into the same folder: refused, nothing written */
+    snprintf(args, sizeof args, "--headless --frames 3 --size 480x270 --people 300 --out %s", sub);
+    cr_expect_eq(run_cmd(args, out, sizeof out), 2, "%s", out);
+    snprintf(want, sizeof want, "ipsim viz: --out: '%s' already holds 7 frame files (frame_000001.bmp ...); "
+                                "use --force to replace them", sub);
+    cr_expect(strncmp(out, want, strlen(want)) == 0, "%s", out);
+    list_dir(sub, files, sizeof files);
+    cr_expect_str_eq(files, before, "a refused run changed the folder");
+
+    /* --force: the old frames go, the new ones come, everything else stays */
+    snprintf(args, sizeof args, "--headless --frames 5 --every 2 --size 480x270 --people 300 --out %s --force", sub);
+    cr_assert_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+    snprintf(want, sizeof want, "3 frames written to %s\n", sub);
+    cr_expect_str_eq(out, want);
+    list_dir(sub, files, sizeof files);
+    cr_expect_str_eq(files, "Frame_000003.bmp frame_000000.bmp frame_000002.bmp frame_000002.bmp.bak "
+                            "frame_000004.bmp frame_000005.bmp frame_1.bmp notes.txt");
+
+    /* one frame left from before is refused too, and the message says "file" */
+    snprintf(args, sizeof args, "--headless --frames 1 --size 480x270 --people 300 --out %s --force", sub);
+    cr_assert_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+    snprintf(want, sizeof want, "1 frame written to %s\n", sub);
+    cr_expect_str_eq(out, want);
+    snprintf(args, sizeof args, "--headless --frames 1 --size 480x270 --people 300 --out %s", sub);
+    cr_expect_eq(run_cmd(args, out, sizeof out), 2, "%s", out);
+    snprintf(want, sizeof want, "ipsim viz: --out: '%s' already holds 1 frame file (frame_000001.bmp); ", sub);
+    cr_expect(strncmp(out, want, strlen(want)) == 0, "%s", out);
+
+    /* a folder without frame files is used as it is */
+    snprintf(args, sizeof args, "--headless --frames 2 --size 480x270 --people 300 --out %s", dir);
+    cr_expect_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+    cr_expect(exists(dir, "frame_000002.bmp"));
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
 Test(viz_cli, bench_reports_frames_per_second)
 {
     char out[4096];
@@ -845,6 +928,7 @@ Test(viz_cli, bad_input_exits_2_with_a_message)
         { "--frobnicate", "ipsim viz: unknown option '--frobnicate' (see ipsim viz --help)" },
         { "--frames 3", "ipsim viz: --frames and --out go with --headless or --bench" },
         { "--window", "ipsim viz: --window goes with --bench" },
+        { "--bench --force", "ipsim viz: --force goes with --headless" },
         { "--people", "ipsim viz: option --people needs a value" },
         { "a.json b.json", "ipsim viz: one CONFIG only ('a.json' and 'b.json')" },
         { "--headless --bench --frames 1 --out /tmp", "ipsim viz: --headless and --bench are separate modes; choose one" },
