@@ -49,6 +49,7 @@ typedef struct viz_options {
     const char *out;
     bool force;             /* headless: replace the frame files already in --out */
     int fps;
+    int chart;              /* VIZ_CHART_* */
 } viz_options;
 
 static void usage(FILE *f)
@@ -65,6 +66,9 @@ static void usage(FILE *f)
             "  --inflow        add the config's new incapacity cases (default: the stock only);\n"
             "                  the scale then covers stock + expected inflow\n"
             "  --mental-only   every simulated claimant has a mental disorder\n"
+            "  --chart WHO     whom the chart follows: 'referred' (default), the people referred\n"
+            "                  to a programme by each date, or 'all', everyone simulated; the\n"
+            "                  key c switches (the dots always show everyone)\n"
             "  --seed S        master seed (default: the config's); r in the window adds 1\n"
             "  --preset P      starting scenario 1, 2 or 3 (keys 1/2/3; default 1)\n"
             "  --speed D       simulated days per second (default 91.3: three months)\n"
@@ -85,7 +89,7 @@ static void usage(FILE *f)
             "  --window        with --bench: render into a window instead (needs a display)\n"
             "\n"
             "Keys: space pause, + - speed, r restart with a new seed, 1 2 3 scenarios,\n"
-            "f full screen, s screenshot (BMP), h help, q or Esc quit.\n"
+            "c chart population, f full screen, s screenshot (BMP), h help, q or Esc quit.\n"
             "Exit status: 0 success, 1 runtime failure, 2 bad input.\n");
 }
 
@@ -133,6 +137,17 @@ static int parse_options(int argc, char **argv, viz_options *o)
             o->scene.inflow = true;
         } else if (!strcmp(a, "--mental-only")) {
             o->scene.mental_only = true;
+        } else if (!strcmp(a, "--chart")) {
+            if (!(v = need_value(argc, argv, &i)))
+                return VIZ_EXIT_USAGE;
+            if (!strcmp(v, "referred")) {
+                o->chart = VIZ_CHART_REFERRED;
+            } else if (!strcmp(v, "all")) {
+                o->chart = VIZ_CHART_ALL;
+            } else {
+                fprintf(stderr, "ipsim viz: --chart: '%s' is not 'referred' or 'all'\n", v);
+                return VIZ_EXIT_USAGE;
+            }
         } else if (!strcmp(a, "--seed")) {
             char *end;
             if (!(v = need_value(argc, argv, &i)))
@@ -290,6 +305,7 @@ static int app_load(viz_app *app)
         fclose(f);
     }
     app->ui.speed = app->opt.speed;
+    app->ui.chart = app->opt.chart;
     return VIZ_EXIT_OK;
 }
 
@@ -563,6 +579,13 @@ static int handle_key(viz_app *app, SDL_Window *win, const SDL_Keysym *k, bool *
         bool full = SDL_GetWindowFlags(win) & SDL_WINDOW_FULLSCREEN;
         SDL_SetWindowFullscreen(win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
         SDL_ShowCursor(full ? SDL_ENABLE : SDL_DISABLE);
+        break;
+    }
+    case SDLK_c: {
+        app->ui.chart = app->ui.chart == VIZ_CHART_ALL ? VIZ_CHART_REFERRED : VIZ_CHART_ALL;
+        char msg[96];
+        snprintf(msg, sizeof msg, "Chart: %s", viz_chart_name(app->ui.chart));
+        set_toast(app, msg);
         break;
     }
     case SDLK_s:
