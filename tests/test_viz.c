@@ -16,6 +16,7 @@ Test(viz, skipped_without_sdl2)
 
 #else
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ Test(viz, skipped_without_sdl2)
 #include "viz/viz_present.h"
 #include "viz/viz_render.h"
 #include "viz/viz_scene.h"
+#include "viz/viz_text.h"
 
 #define FONT_REGULAR "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -349,19 +351,46 @@ Test(viz_scene, advancing_drives_the_engine_and_samples_the_chart)
             cr_expect_eq(have[st], want[st], "panel %d state %s", k, claimant_state_name(st));
             cr_expect_eq(s->panel[k].totals[st], want[st]);
         }
-        /* the last chart sample is the share ever employed on its day */
-        double day = (double)(s->nhist - 1) * VIZ_HISTORY_DAYS;
-        claimant_run *r2 = claimant_run_alloc(&s->params, s->panel[k].policy, 99, 0);
-        cr_assert_eq(claimant_run_until(r2, day), 0);
-        const person *pp;
-        size_t n = claimant_run_people(r2, &pp), e = 0;
-        for (size_t i = 0; i < n; i++)
-            e += pp[i].first_job_day <= day;
-        cr_expect_float_eq(s->panel[k].ever[s->nhist - 1], (float)e / (float)n, 1e-6);
-        cr_expect_gt(e, 0);
-        claimant_run_free(r2);
         claimant_run_free(ref);
     }
+    /* the last chart samples are the shares ever employed on their day, among
+     * everyone and among the people referred by then, from independent runs */
+    double day = (double)(s->nhist - 1) * VIZ_HISTORY_DAYS;
+    claimant_run *r2[N_VIZ_PANEL];
+    const person *pp[N_VIZ_PANEL];
+    size_t n = 0;
+    for (int k = 0; k < N_VIZ_PANEL; k++) {
+        r2[k] = claimant_run_alloc(&s->params, s->panel[k].policy, 99, 0);
+        cr_assert_not_null(r2[k]);
+        cr_assert_eq(claimant_run_until(r2[k], day), 0);
+        n = claimant_run_people(r2[k], &pp[k]);
+    }
+    size_t referred = 0, e_all[N_VIZ_PANEL] = { 0 }, e_ref[N_VIZ_PANEL] = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        bool r = (pp[0][i].flags & (PF_EVER_ENROLLED | PF_SCREENED_OUT)) || pp[0][i].wait_ticket
+                 || (pp[1][i].flags & (PF_EVER_ENROLLED | PF_SCREENED_OUT)) || pp[1][i].wait_ticket;
+        referred += r;
+        for (int k = 0; k < N_VIZ_PANEL; k++) {
+            e_all[k] += pp[k][i].first_job_day <= day;
+            e_ref[k] += r && pp[k][i].first_job_day <= day;
+        }
+    }
+    cr_expect_gt(referred, 10, "only %zu people referred in 2.5 years", referred);
+    cr_expect_eq(s->chart_people[VIZ_CHART_ALL], n);
+    cr_expect_eq(s->chart_people[VIZ_CHART_REFERRED], referred);
+    for (int k = 0; k < N_VIZ_PANEL; k++) {
+        cr_expect_gt(e_all[k], 0);
+        cr_expect_float_eq(s->panel[k].ever[VIZ_CHART_ALL][s->nhist - 1], (float)e_all[k] / (float)n, 1e-6);
+        cr_expect_float_eq(s->panel[k].ever[VIZ_CHART_REFERRED][s->nhist - 1],
+                           (float)e_ref[k] / (float)referred, 1e-6);
+        claimant_run_free(r2[k]);
+    }
+    /* before anyone is referred the referred series holds no value */
+    cr_assert_eq(viz_scene_restart(s, 99, VIZ_PRESET_CONFIG), 0);
+    size_t none;
+    cr_expect(isnan(viz_scene_share_employed(s, 0, VIZ_CHART_REFERRED, &none)) && none == 0);
+    cr_expect(isnan(s->panel[0].ever[VIZ_CHART_REFERRED][0]));
+    cr_expect_float_eq(s->panel[0].ever[VIZ_CHART_ALL][0], 0.0, 1e-12, "a job before day 0?");
     cr_expect(!viz_scene_finished(s));
     cr_assert_eq(viz_scene_advance(s, 1e9), 0);
     cr_expect(viz_scene_finished(s));
@@ -430,6 +459,65 @@ Test(viz_scene, mental_only_makes_everyone_referable)
     for (size_t i = 0; i < n; i++)
         cr_assert_eq(pp[i].diagnosis, DIAG_MENTAL);
     viz_scene_free(s);
+}
+
+/* The chart of the referred compares like with like: the same people in both
+ * panels (a first referral does not depend on the policy), and every
+ * difference between the panels in who has had a job lies among them. */
+static void check_referred(const viz_scene_options *o)
+{
+    char err[256];
+    viz_scene *s = viz_scene_alloc(&cfg.model, o, err, sizeof err);
+    cr_assert_not_null(s, "%s", err);
+    size_t referred = 0;
+    for (int step = 1; step <= 8; step++) {
+        cr_assert_eq(viz_scene_advance(s, s->horizon / 8), 0);
+        const person *a, *b;
+        size_t n = claimant_run_people(s->panel[0].run, &a);
+        cr_assert_eq(claimant_run_people(s->panel[1].run, &b), n);
+        size_t ra = 0, rb = 0, e_ref[2] = { 0 }, e_all[2] = { 0 };
+        for (size_t i = 0; i < n; i++) {
+            bool in_a = viz_person_referred(&a[i]), in_b = viz_person_referred(&b[i]);
+            cr_assert_eq(in_a, in_b, "day %.0f: person %zu referred under one policy only", s->t, i);
+            ra += in_a;
+            rb += in_b;
+            bool ja = a[i].first_job_day <= s->t, jb = b[i].first_job_day <= s->t;
+            if (!in_a)
+                cr_assert(ja == jb && a[i].state == b[i].state,
+                          "day %.0f: person %zu, never referred, lives differently under the two policies",
+                          s->t, i);
+            e_all[0] += ja;
+            e_all[1] += jb;
+            e_ref[0] += ja && in_a;
+            e_ref[1] += jb && in_a;
+        }
+        cr_expect_eq(ra, rb);
+        cr_expect_geq(ra, referred, "the referred must only grow");
+        referred = ra;
+        cr_expect_eq((long)e_all[0] - (long)e_all[1], (long)e_ref[0] - (long)e_ref[1]);
+        size_t people;
+        double share = viz_scene_share_employed(s, VIZ_PANEL_TTP, VIZ_CHART_REFERRED, &people);
+        cr_expect_eq(people, ra);
+        if (ra)
+            cr_expect_float_eq(share, (double)e_ref[1] / (double)ra, 1e-12);
+    }
+    cr_expect_gt(referred, 50, "only %zu people referred in the whole run", referred);
+    viz_scene_free(s);
+}
+
+Test(viz_scene, the_referred_are_the_same_people_in_both_panels)
+{
+    viz_scene_options o = { .people = 5000, .seed = cfg.seed, .preset = VIZ_PRESET_CONFIG };
+    check_referred(&o);
+    /* more referrals than coaches: waiting lists */
+    o.mental_only = true;
+    o.people = 3000;
+    o.seed = 8;
+    check_referred(&o);
+    o.mental_only = false;
+    o.inflow = true;
+    o.preset = VIZ_PRESET_FAIR_FIDELITY;
+    check_referred(&o);
 }
 
 Test(viz_scene, dots_keep_their_slot_and_glide_to_a_new_one)
@@ -596,6 +684,88 @@ Test(viz_render, titles_labels_legend_and_chart_are_drawn)
     canvas_close(&c);
 }
 
+Test(viz_render, the_dashed_line_stays_visible_where_the_lines_meet)
+{
+    canvas c;
+    canvas_open(&c, 1280, 720, 3000);
+    viz_scene *s = scene_new(3000, 4242, VIZ_PRESET_CONFIG);
+    viz_ui ui = { .speed = DEFAULT_SPEED, .chart = VIZ_CHART_ALL };
+    run_frames(s, &c, 600, &ui, NULL);
+    /* make train-then-place's history IPS's: the two lines coincide */
+    for (int ch = 0; ch < N_VIZ_CHART; ch++)
+        memcpy(s->panel[VIZ_PANEL_TTP].ever[ch], s->panel[VIZ_PANEL_IPS].ever[ch],
+               s->nhist * sizeof *s->panel[VIZ_PANEL_IPS].ever[ch]);
+    char err[512] = "";
+    cr_assert_eq(viz_draw_frame(c.draw, &c.l, s, &ui, NULL, err, sizeof err), 0, "%s", err);
+    /* the lines only, left of the end labels */
+    const viz_layout *l = &c.l;
+    int end = l->plot.x + (int)(s->t / s->horizon * l->plot.w);
+    viz_rect lines = { l->plot.x + 1, l->plot.y, end - l->plot.x - 2, l->plot.h };
+    size_t ips = count_color(c.surf, lines, rgb(viz_panel_color(VIZ_PANEL_IPS)));
+    size_t ttp = count_color(c.surf, lines, rgb(viz_panel_color(VIZ_PANEL_TTP)));
+    cr_expect_gt(ttp, 200, "the train-then-place line is hidden under IPS (%zu pixels, IPS %zu)", ttp, ips);
+    cr_expect_gt(ttp, ips, "the dashed line should be on top (%zu IPS, %zu TTP pixels)", ips, ttp);
+    cr_expect_gt(ips, ttp / 4, "the IPS line should show through the dashes (%zu IPS, %zu TTP pixels)", ips, ttp);
+    viz_scene_free(s);
+    canvas_close(&c);
+}
+
+/* True when the text at (x, y) of the frame in c is exactly `text` in `font`
+ * and white: drawn again on a blank frame, it gives the same pixels. */
+static bool text_is(const canvas *c, int font, const char *text, int x, int y)
+{
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, c->surf->w, c->surf->h, 32, SDL_PIXELFORMAT_RGB888);
+    SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
+    char err[1200] = "";
+    viz_text *t = viz_text_alloc(ren, FONT_REGULAR, FONT_BOLD, err, sizeof err);
+    cr_assert_not_null(t, "%s", err);
+    cr_assert_eq(viz_text_set_sizes(t, c->l.font_px, err, sizeof err), 0, "%s", err);
+    SDL_Color bg = viz_background_color(), white = { 255, 255, 255, 255 };
+    SDL_SetRenderDrawColor(ren, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(ren);
+    int w = viz_text_draw(t, font, text, white, x, y, VIZ_ALIGN_LEFT);
+    int h = viz_text_height(t, font);
+    bool same = w > 0;
+    for (int yy = y; yy < y + h && same; yy++)
+        for (int xx = x; xx < x + w + 4 && same; xx++)
+            same = pixel(surf, xx, yy) == pixel(c->surf, xx, yy);
+    viz_text_free(t);
+    SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(surf);
+    return same;
+}
+
+Test(viz_render, the_chart_title_says_whom_it_follows)
+{
+    static const struct {
+        int w, h, chart;
+        const char *title; /* with %s for the people followed */
+    } cases[] = {
+        { 1920, 1080, VIZ_CHART_REFERRED, "Referred to a programme by then (%s): share ever employed since January 2017" },
+        { 1280, 720, VIZ_CHART_REFERRED, "Referred to a programme by then (%s): share ever employed since January 2017" },
+        { 1280, 720, VIZ_CHART_ALL, "Everyone simulated (%s people): share ever employed since January 2017" },
+        { 640, 360, VIZ_CHART_REFERRED, "Referred by then (%s): share ever employed since January 2017" },
+        { 640, 360, VIZ_CHART_ALL, "Everyone (%s): share ever employed since January 2017" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        canvas c;
+        canvas_open(&c, cases[i].w, cases[i].h, 5000);
+        viz_scene *s = scene_new(5000, 20161231, VIZ_PRESET_CONFIG);
+        viz_ui ui = { .speed = DEFAULT_SPEED, .chart = cases[i].chart };
+        run_frames(s, &c, 360, &ui, NULL);
+        char num[32], want[256];
+        viz_format_count(num, sizeof num, (int64_t)s->chart_people[cases[i].chart]);
+        snprintf(want, sizeof want, cases[i].title, num);
+        cr_expect(text_is(&c, VIZ_FONT_LABEL, want, c.l.chart.x, c.l.chart.y), "%dx%d: the chart title is not '%s'",
+                  cases[i].w, cases[i].h, want);
+        if (cases[i].chart == VIZ_CHART_REFERRED)
+            cr_expect(s->chart_people[VIZ_CHART_REFERRED] > 0
+                      && s->chart_people[VIZ_CHART_REFERRED] < s->chart_people[VIZ_CHART_ALL]);
+        viz_scene_free(s);
+        canvas_close(&c);
+    }
+}
+
 Test(viz_render, overlays_show_pause_help_and_messages)
 {
     canvas c;
@@ -617,18 +787,23 @@ Test(viz_render, overlays_show_pause_help_and_messages)
     canvas_close(&c);
 }
 
-static SDL_Surface *render_frame(int w, int h, size_t people, uint64_t seed, int frames)
+static SDL_Surface *render_chart_frame(int w, int h, size_t people, uint64_t seed, int frames, int chart)
 {
     canvas c;
     canvas_open(&c, w, h, people);
     viz_scene *s = scene_new(people, seed, VIZ_PRESET_CONFIG);
-    viz_ui ui = { .speed = DEFAULT_SPEED };
+    viz_ui ui = { .speed = DEFAULT_SPEED, .chart = chart };
     run_frames(s, &c, frames, &ui, NULL);
     SDL_Surface *copy = SDL_ConvertSurfaceFormat(c.surf, SDL_PIXELFORMAT_RGB888, 0);
     cr_assert_not_null(copy);
     viz_scene_free(s);
     canvas_close(&c);
     return copy;
+}
+
+static SDL_Surface *render_frame(int w, int h, size_t people, uint64_t seed, int frames)
+{
+    return render_chart_frame(w, h, people, seed, frames, VIZ_CHART_REFERRED);
 }
 
 static bool same_pixels(const SDL_Surface *a, const SDL_Surface *b)
@@ -807,7 +982,102 @@ Test(viz_cli, headless_frames_are_the_library_frames)
     cr_expect(same_pixels(got, want), "ipsim viz --headless frame 40 differs from the library's frame 40");
     SDL_FreeSurface(bmp);
     SDL_FreeSurface(got);
+    /* --chart all: the chart of everyone, as the library draws it */
+    snprintf(args, sizeof args, "--headless --frames 40 --every 40 --size 960x540 --chart all --out %s/all", dir);
+    cr_assert_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+    snprintf(path, sizeof path, "%s/all/frame_000040.bmp", dir);
+    bmp = SDL_LoadBMP(path);
+    cr_assert_not_null(bmp, "%s", SDL_GetError());
+    got = SDL_ConvertSurfaceFormat(bmp, SDL_PIXELFORMAT_RGB888, 0);
+    SDL_Surface *all = render_chart_frame(960, 540, 5000, cfg.seed, 40, VIZ_CHART_ALL);
+    cr_expect(same_pixels(got, all), "ipsim viz --chart all frame 40 differs from the library's");
+    cr_expect(!same_pixels(all, want), "--chart all drew the default chart");
+    SDL_FreeSurface(bmp);
+    SDL_FreeSurface(got);
+    SDL_FreeSurface(all);
     SDL_FreeSurface(want);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* Names in dir, sorted and joined by spaces ("" when empty). */
+static void list_dir(const char *dir, char *out, size_t len)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    cr_assert_geq(n, 0, "cannot list %s", dir);
+    size_t o = 0;
+    out[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, ".."))
+            o += (size_t)snprintf(out + o, len - o, "%s%s", o ? " " : "", names[i]->d_name);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void touch(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(viz_cli, a_folder_with_frames_is_refused_and_force_replaces_only_frames)
+{
+    char *dir = temp_dir(), out[4096], args[512], files[2048];
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/frames", dir);
+    snprintf(args, sizeof args, "--headless --frames 7 --size 480x270 --people 300 --out %s", sub);
+    cr_assert_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+    char want[512];
+    snprintf(want, sizeof want, "7 frames written to %s\n", sub);
+    cr_expect_str_eq(out, want);
+    /* files that are not the command's frames: another program's, or near misses */
+    touch(sub, "notes.txt", "talk on Tuesday");
+    touch(sub, "frame_1.bmp", "x");
+    touch(sub, "frame_000002.bmp.bak", "x");
+    touch(sub, "frame_000000.bmp", "x");
+    touch(sub, "Frame_000003.bmp", "x");
+    char before[2048];
+    list_dir(sub, before, sizeof before);
+
+    /* a shorter run into the same folder: refused, nothing written */
+    snprintf(args, sizeof args, "--headless --frames 3 --size 480x270 --people 300 --out %s", sub);
+    cr_expect_eq(run_cmd(args, out, sizeof out), 2, "%s", out);
+    snprintf(want, sizeof want, "ipsim viz: --out: '%s' already holds 7 frame files (frame_000001.bmp ...); "
+                                "use --force to replace them", sub);
+    cr_expect(strncmp(out, want, strlen(want)) == 0, "%s", out);
+    list_dir(sub, files, sizeof files);
+    cr_expect_str_eq(files, before, "a refused run changed the folder");
+
+    /* --force: the old frames go, the new ones come, everything else stays */
+    snprintf(args, sizeof args, "--headless --frames 5 --every 2 --size 480x270 --people 300 --out %s --force", sub);
+    cr_assert_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+    snprintf(want, sizeof want, "3 frames written to %s\n", sub);
+    cr_expect_str_eq(out, want);
+    list_dir(sub, files, sizeof files);
+    cr_expect_str_eq(files, "Frame_000003.bmp frame_000000.bmp frame_000002.bmp frame_000002.bmp.bak "
+                            "frame_000004.bmp frame_000005.bmp frame_1.bmp notes.txt");
+
+    /* one frame left from before is refused too, and the message says "file" */
+    snprintf(args, sizeof args, "--headless --frames 1 --size 480x270 --people 300 --out %s --force", sub);
+    cr_assert_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+    snprintf(want, sizeof want, "1 frame written to %s\n", sub);
+    cr_expect_str_eq(out, want);
+    snprintf(args, sizeof args, "--headless --frames 1 --size 480x270 --people 300 --out %s", sub);
+    cr_expect_eq(run_cmd(args, out, sizeof out), 2, "%s", out);
+    snprintf(want, sizeof want, "ipsim viz: --out: '%s' already holds 1 frame file (frame_000001.bmp); ", sub);
+    cr_expect(strncmp(out, want, strlen(want)) == 0, "%s", out);
+
+    /* a folder without frame files is used as it is */
+    snprintf(args, sizeof args, "--headless --frames 2 --size 480x270 --people 300 --out %s", dir);
+    cr_expect_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+    cr_expect(exists(dir, "frame_000002.bmp"));
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_expect_eq(system(cmd), 0);
@@ -845,6 +1115,9 @@ Test(viz_cli, bad_input_exits_2_with_a_message)
         { "--frobnicate", "ipsim viz: unknown option '--frobnicate' (see ipsim viz --help)" },
         { "--frames 3", "ipsim viz: --frames and --out go with --headless or --bench" },
         { "--window", "ipsim viz: --window goes with --bench" },
+        { "--bench --force", "ipsim viz: --force goes with --headless" },
+        { "--chart mental", "ipsim viz: --chart: 'mental' is not 'referred' or 'all'" },
+        { "--chart", "ipsim viz: option --chart needs a value" },
         { "--people", "ipsim viz: option --people needs a value" },
         { "a.json b.json", "ipsim viz: one CONFIG only ('a.json' and 'b.json')" },
         { "--headless --bench --frames 1 --out /tmp", "ipsim viz: --headless and --bench are separate modes; choose one" },
@@ -891,6 +1164,9 @@ Test(viz_cli, help_lists_the_keys)
     cr_assert_eq(run_cmd("--help", out, sizeof out), 0);
     cr_expect(strstr(out, "Usage: ipsim viz [CONFIG] [OPTIONS]") != NULL);
     cr_expect(strstr(out, "space pause, + - speed, r restart with a new seed") != NULL, "%s", out);
+    cr_expect(strstr(out, "c chart population") != NULL, "%s", out);
+    cr_expect(strstr(out, "  --chart WHO     whom the chart follows: 'referred' (default)") != NULL, "%s", out);
+    cr_expect(strstr(out, "  --force         with --headless:") != NULL, "%s", out);
 }
 
 #endif /* IPSIM_HAVE_VIZ */

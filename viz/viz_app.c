@@ -5,6 +5,7 @@
  * the same picture on every machine. */
 #include "viz/viz.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <SDL.h>
 
 #include "io/config.h"
@@ -25,6 +27,7 @@ enum { VIZ_EXIT_OK = 0, VIZ_EXIT_FAIL = 1, VIZ_EXIT_USAGE = 2 };
 
 #define DEFAULT_FONT_DIR "/usr/share/fonts/truetype/dejavu"
 #define HEADLESS_DT (1.0 / 60.0)
+#define FRAME_NAME "frame_%06lu.bmp" /* headless frame files, by frame number from 1 */
 
 /* Speed steps of + and -, simulated days per second. */
 static const double speeds[] = { 7, 14, DAYS_PER_MONTH, 2 * DAYS_PER_MONTH, 3 * DAYS_PER_MONTH,
@@ -44,7 +47,9 @@ typedef struct viz_options {
     unsigned long frames;
     unsigned long every;
     const char *out;
+    bool force;             /* headless: replace the frame files already in --out */
     int fps;
+    int chart;              /* VIZ_CHART_* */
 } viz_options;
 
 static void usage(FILE *f)
@@ -61,6 +66,9 @@ static void usage(FILE *f)
             "  --inflow        add the config's new incapacity cases (default: the stock only);\n"
             "                  the scale then covers stock + expected inflow\n"
             "  --mental-only   every simulated claimant has a mental disorder\n"
+            "  --chart WHO     whom the chart follows: 'referred' (default), the people referred\n"
+            "                  to a programme by each date, or 'all', everyone simulated; the\n"
+            "                  key c switches (the dots always show everyone)\n"
             "  --seed S        master seed (default: the config's); r in the window adds 1\n"
             "  --preset P      starting scenario 1, 2 or 3 (keys 1/2/3; default 1)\n"
             "  --speed D       simulated days per second (default 91.3: three months)\n"
@@ -71,14 +79,17 @@ static void usage(FILE *f)
             "                  (default " DEFAULT_FONT_DIR ")\n"
             "  --headless      render frames without a display: needs --frames and --out\n"
             "  --frames N      frames to render (headless; bench default 2400)\n"
-            "  --out DIR       folder for headless frames frame_000001.bmp, ... (created)\n"
+            "  --out DIR       folder for headless frames frame_000001.bmp, ... (created); a\n"
+            "                  folder that already holds frame files is refused\n"
+            "  --force         with --headless: first remove the frame files (frame_NNNNNN.bmp)\n"
+            "                  already in --out, so it holds exactly this run's frames\n"
             "  --every K       save every K-th headless frame (default 1; the last is always saved)\n"
             "  --bench         render --frames frames headless, as fast as possible, with the\n"
             "                  software renderer and print frames per second\n"
             "  --window        with --bench: render into a window instead (needs a display)\n"
             "\n"
             "Keys: space pause, + - speed, r restart with a new seed, 1 2 3 scenarios,\n"
-            "f full screen, s screenshot (BMP), h help, q or Esc quit.\n"
+            "c chart population, f full screen, s screenshot (BMP), h help, q or Esc quit.\n"
             "Exit status: 0 success, 1 runtime failure, 2 bad input.\n");
 }
 
@@ -126,6 +137,17 @@ static int parse_options(int argc, char **argv, viz_options *o)
             o->scene.inflow = true;
         } else if (!strcmp(a, "--mental-only")) {
             o->scene.mental_only = true;
+        } else if (!strcmp(a, "--chart")) {
+            if (!(v = need_value(argc, argv, &i)))
+                return VIZ_EXIT_USAGE;
+            if (!strcmp(v, "referred")) {
+                o->chart = VIZ_CHART_REFERRED;
+            } else if (!strcmp(v, "all")) {
+                o->chart = VIZ_CHART_ALL;
+            } else {
+                fprintf(stderr, "ipsim viz: --chart: '%s' is not 'referred' or 'all'\n", v);
+                return VIZ_EXIT_USAGE;
+            }
         } else if (!strcmp(a, "--seed")) {
             char *end;
             if (!(v = need_value(argc, argv, &i)))
@@ -186,6 +208,8 @@ static int parse_options(int argc, char **argv, viz_options *o)
         } else if (!strcmp(a, "--out")) {
             if (!(o->out = need_value(argc, argv, &i)))
                 return VIZ_EXIT_USAGE;
+        } else if (!strcmp(a, "--force")) {
+            o->force = true;
         } else if (!strcmp(a, "--bench")) {
             o->bench = true;
         } else if (!strcmp(a, "--window")) {
@@ -210,6 +234,10 @@ static int parse_options(int argc, char **argv, viz_options *o)
     }
     if (!o->headless && !o->bench && (o->frames || o->out)) {
         fprintf(stderr, "ipsim viz: --frames and --out go with --headless or --bench\n");
+        return VIZ_EXIT_USAGE;
+    }
+    if (o->force && !o->headless) {
+        fprintf(stderr, "ipsim viz: --force goes with --headless\n");
         return VIZ_EXIT_USAGE;
     }
     if (o->window_bench && !o->bench) {
@@ -277,6 +305,7 @@ static int app_load(viz_app *app)
         fclose(f);
     }
     app->ui.speed = app->opt.speed;
+    app->ui.chart = app->opt.chart;
     return VIZ_EXIT_OK;
 }
 
@@ -342,11 +371,72 @@ static int make_dir(const char *dir)
     return -1;
 }
 
+/* True for the names headless mode writes: FRAME_NAME of a frame number from
+ * 1 on, exactly as printed (so frame_1.bmp or frame_000001.bmp.bak are not). */
+static bool is_frame_name(const char *name)
+{
+    if (strncmp(name, "frame_", 6) != 0 || name[6] < '0' || name[6] > '9')
+        return false;
+    char *end, want[64];
+    errno = 0;
+    unsigned long f = strtoul(name + 6, &end, 10);
+    if (errno || f == 0 || strcmp(end, ".bmp") != 0)
+        return false;
+    snprintf(want, sizeof want, FRAME_NAME, f);
+    return strcmp(name, want) == 0;
+}
+
+/* Makes the --out folder, or checks an existing one: frame files from an
+ * earlier run are refused (VIZ_EXIT_USAGE, nothing written), or removed
+ * with --force so that the folder ends up holding this run's frames only.
+ * Other files are left alone. Returns VIZ_EXIT_*. */
+static int prepare_out_dir(const viz_options *o)
+{
+    if (make_dir(o->out) != 0)
+        return VIZ_EXIT_USAGE;
+    DIR *dir = opendir(o->out);
+    if (!dir) {
+        fprintf(stderr, "ipsim viz: --out: cannot read folder '%s': %s\n", o->out, strerror(errno));
+        return VIZ_EXIT_USAGE;
+    }
+    unsigned long found = 0;
+    char first[256] = "";
+    int rc = VIZ_EXIT_OK;
+    struct dirent *e;
+    while (rc == VIZ_EXIT_OK && (e = readdir(dir)) != NULL) {
+        if (!is_frame_name(e->d_name))
+            continue;
+        found++;
+        if (!o->force) {
+            if (!*first || strcmp(e->d_name, first) < 0)
+                snprintf(first, sizeof first, "%s", e->d_name);
+            continue;
+        }
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s", o->out, e->d_name);
+        if (unlink(path) != 0) {
+            fprintf(stderr, "ipsim viz: --force: cannot remove the old frame %s: %s\n", path, strerror(errno));
+            rc = VIZ_EXIT_FAIL;
+        }
+    }
+    closedir(dir);
+    if (rc == VIZ_EXIT_OK && found && !o->force) {
+        fprintf(stderr, "ipsim viz: --out: '%s' already holds %lu frame file%s (%s%s); use --force to "
+                        "replace them, or choose another folder\n",
+                o->out, found, found == 1 ? "" : "s", first, found == 1 ? "" : " ...");
+        rc = VIZ_EXIT_USAGE;
+    }
+    return rc;
+}
+
 static int run_headless(viz_app *app)
 {
     const viz_options *o = &app->opt;
-    if (o->headless && make_dir(o->out) != 0)
-        return VIZ_EXIT_USAGE;
+    if (o->headless) {
+        int rc = prepare_out_dir(o);
+        if (rc != VIZ_EXIT_OK)
+            return rc;
+    }
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, o->w, o->h, 32, SDL_PIXELFORMAT_RGB888);
     SDL_Renderer *ren = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
     if (!ren) {
@@ -358,18 +448,24 @@ static int run_headless(viz_app *app)
     viz_layout_compute(&app->layout, o->w, o->h, app->opt.scene.people);
     double parts[3] = { 0, 0, 0 };
     double t0 = now_seconds();
+    unsigned long written = 0;
     for (unsigned long f = 1; f <= o->frames && rc == VIZ_EXIT_OK; f++) {
         rc = app_frame(app, HEADLESS_DT, o->bench ? parts : NULL);
         if (rc != VIZ_EXIT_OK || !o->headless || (f % o->every && f != o->frames))
             continue;
-        char path[1200];
-        snprintf(path, sizeof path, "%s/frame_%06lu.bmp", o->out, f);
+        char path[1200], name[64];
+        snprintf(name, sizeof name, FRAME_NAME, f);
+        snprintf(path, sizeof path, "%s/%s", o->out, name);
         if (SDL_SaveBMP(surf, path) != 0) {
             fprintf(stderr, "ipsim viz: %s: %s\n", path, SDL_GetError());
             rc = VIZ_EXIT_FAIL;
+        } else {
+            written++;
         }
     }
     double wall = now_seconds() - t0;
+    if (rc == VIZ_EXIT_OK && o->headless)
+        printf("%lu frame%s written to %s\n", written, written == 1 ? "" : "s", o->out);
     if (rc == VIZ_EXIT_OK && o->bench) {
         double n = (double)o->frames;
         char people[32];
@@ -483,6 +579,13 @@ static int handle_key(viz_app *app, SDL_Window *win, const SDL_Keysym *k, bool *
         bool full = SDL_GetWindowFlags(win) & SDL_WINDOW_FULLSCREEN;
         SDL_SetWindowFullscreen(win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
         SDL_ShowCursor(full ? SDL_ENABLE : SDL_DISABLE);
+        break;
+    }
+    case SDLK_c: {
+        app->ui.chart = app->ui.chart == VIZ_CHART_ALL ? VIZ_CHART_REFERRED : VIZ_CHART_ALL;
+        char msg[96];
+        snprintf(msg, sizeof msg, "Chart: %s", viz_chart_name(app->ui.chart));
+        set_toast(app, msg);
         break;
     }
     case SDLK_s:

@@ -401,16 +401,29 @@ static void thick_line(SDL_Renderer *r, const SDL_Point *p, size_t n, int th, bo
     }
 }
 
-static int draw_chart(viz_draw *d, const viz_layout *l, const viz_scene *s)
+/* The chart's title for population `chart` with `n` people, longer first;
+ * each says whom the lines follow and what they measure. */
+static int chart_titles(char titles[][160], int chart, size_t n, const char *month)
+{
+    char num[32];
+    viz_format_count(num, sizeof num, (int64_t)n);
+    if (chart == VIZ_CHART_ALL) {
+        snprintf(titles[0], 160, "Everyone simulated (%s people): share ever employed since %s", num, month);
+        snprintf(titles[1], 160, "Everyone (%s): share ever employed since %s", num, month);
+    } else {
+        snprintf(titles[0], 160, "Referred to a programme by then (%s): share ever employed since %s", num,
+                 month);
+        snprintf(titles[1], 160, "Referred by then (%s): share ever employed since %s", num, month);
+    }
+    return 2;
+}
+
+static int draw_chart(viz_draw *d, const viz_layout *l, const viz_scene *s, const viz_ui *ui)
 {
     viz_rect c = l->chart, p = l->plot;
     SDL_Renderer *ren = d->ren;
     int th = l->font_px[VIZ_FONT_SMALL] / 6 > 2 ? l->font_px[VIZ_FONT_SMALL] / 6 : 2;
-
-    char title[96], month[48];
-    viz_format_date(month, sizeof month, s->params.start_year, 0);
-    snprintf(title, sizeof title, "Share ever employed since %s", month);
-    int tw = viz_text_draw(d->text, VIZ_FONT_LABEL, title, TEXT, c.x, c.y, VIZ_ALIGN_LEFT);
+    int chart = ui->chart == VIZ_CHART_ALL ? VIZ_CHART_ALL : VIZ_CHART_REFERRED;
 
     /* key, right-aligned on the title line: line sample + name for each panel */
     static const char *const key_names[N_VIZ_PANEL] = { "IPS", "train-then-place" };
@@ -418,7 +431,22 @@ static int draw_chart(viz_draw *d, const viz_layout *l, const viz_scene *s)
     int kw = 0;
     for (int k = 0; k < N_VIZ_PANEL; k++)
         kw += seg + sp + viz_text_width(d->text, VIZ_FONT_SMALL, key_names[k]) + (k ? 0 : 2 * sp);
-    if (tw + 2 * sp + kw <= c.w) {
+
+    /* the longest title that leaves room for the key, else the shortest
+     * without it; measured with the count of everyone, which the referred
+     * never exceed, so the wording stays put while their count grows */
+    char titles[2][160], month[48];
+    viz_format_date(month, sizeof month, s->params.start_year, 0);
+    int nt = chart_titles(titles, chart, s->chart_people[VIZ_CHART_ALL], month), pick = nt - 1;
+    bool key = false;
+    for (int i = 0; i < nt && !key; i++)
+        if (viz_text_width(d->text, VIZ_FONT_LABEL, titles[i]) + 2 * sp + kw <= c.w) {
+            pick = i;
+            key = true;
+        }
+    chart_titles(titles, chart, s->chart_people[chart], month);
+    viz_text_draw(d->text, VIZ_FONT_LABEL, titles[pick], TEXT, c.x, c.y, VIZ_ALIGN_LEFT);
+    if (key) {
         int kx = c.x + c.w - kw;
         int ky = c.y + viz_text_height(d->text, VIZ_FONT_LABEL) - viz_text_height(d->text, VIZ_FONT_SMALL);
         int my = ky + viz_text_height(d->text, VIZ_FONT_SMALL) / 2;
@@ -439,8 +467,8 @@ static int draw_chart(viz_draw *d, const viz_layout *l, const viz_scene *s)
     double vmax = 0;
     for (int k = 0; k < N_VIZ_PANEL; k++)
         for (size_t i = 0; i < s->nhist; i++)
-            if (s->panel[k].ever[i] > vmax)
-                vmax = s->panel[k].ever[i];
+            if (s->panel[k].ever[chart][i] > vmax) /* false for NAN */
+                vmax = s->panel[k].ever[chart][i];
     double ymax = ceil(vmax * 1.15 * 10.0 - 1e-9) / 10.0;
     if (ymax < 0.1)
         ymax = 0.1;
@@ -470,25 +498,34 @@ static int draw_chart(viz_draw *d, const viz_layout *l, const viz_scene *s)
         snprintf(lab, sizeof lab, "%d", yr);
         viz_text_draw(d->text, VIZ_FONT_SMALL, lab, DIM, x, p.y + p.h + l->gap / 2, VIZ_ALIGN_CENTER);
     }
-    if (s->nhist < 1)
+    /* the lines start at the first sample with people to follow (before it,
+     * nobody was referred yet); the population only grows */
+    size_t first = 0;
+    while (first < s->nhist && isnan(s->panel[0].ever[chart][first]))
+        first++;
+    if (first >= s->nhist)
         return 0;
-    if (reserve_points(d, s->nhist) != 0)
+    size_t np = s->nhist - first;
+    if (reserve_points(d, np) != 0)
         return -1;
 
-    /* the two series, their end values and the gap between them */
+    /* the two series, their end values and the gap between them; the dashed
+     * train-then-place line goes on top, so that where the lines meet the
+     * solid IPS line shows through its gaps and neither hides the other */
     int endy[N_VIZ_PANEL], endx = p.x;
     double endv[N_VIZ_PANEL];
-    for (int k = N_VIZ_PANEL - 1; k >= 0; k--) {
-        for (size_t i = 0; i < s->nhist; i++) {
-            double t = (double)i * VIZ_HISTORY_DAYS;
+    for (int k = 0; k < N_VIZ_PANEL; k++) {
+        const float *v = s->panel[k].ever[chart] + first;
+        for (size_t i = 0; i < np; i++) {
+            double t = (double)(first + i) * VIZ_HISTORY_DAYS;
             d->pts[i].x = p.x + (int)lround(t / s->horizon * p.w);
-            d->pts[i].y = p.y + p.h - (int)lround(s->panel[k].ever[i] / ymax * p.h);
+            d->pts[i].y = p.y + p.h - (int)lround(v[i] / ymax * p.h);
         }
         set_color(ren, panel_color[k]);
-        thick_line(ren, d->pts, s->nhist, th, k == VIZ_PANEL_TTP, 3 * th + 2, p.x);
-        endx = d->pts[s->nhist - 1].x;
-        endy[k] = d->pts[s->nhist - 1].y;
-        endv[k] = s->panel[k].ever[s->nhist - 1];
+        thick_line(ren, d->pts, np, th, k == VIZ_PANEL_TTP, 3 * th + 2, p.x);
+        endx = d->pts[np - 1].x;
+        endy[k] = d->pts[np - 1].y;
+        endv[k] = v[np - 1];
     }
     int bh = viz_text_height(d->text, VIZ_FONT_BODY);
     int ty[N_VIZ_PANEL] = { endy[0] - bh / 2, endy[1] - bh / 2 };
@@ -536,6 +573,7 @@ static void draw_help(viz_draw *d, const viz_layout *l)
         { "1", "Belgian scenario as configured" },
         { "2", "high-fidelity IPS (IPS-25 score 120)" },
         { "3", "fair-fidelity IPS (IPS-25 score 85)" },
+        { "c", "chart: the referred / everyone" },
         { "f", "full screen on / off" },
         { "s", "screenshot (BMP in the current folder)" },
         { "h", "this help on / off" },
@@ -615,7 +653,7 @@ int viz_draw_frame(viz_draw *d, const viz_layout *l, const viz_scene *s, const v
         for (int a = 0; a < N_VA; a++)
             draw_area(d, l, s, k, a);
     }
-    if (viz_draw_dots(d, l, s, st) != 0 || draw_chart(d, l, s) != 0) {
+    if (viz_draw_dots(d, l, s, st) != 0 || draw_chart(d, l, s, ui) != 0) {
         snprintf(err, len, "out of memory drawing a frame");
         return -1;
     }

@@ -19,6 +19,7 @@ typedef struct viz_ui {
     bool paused;
     bool help;            /* the key overlay */
     double speed;         /* simulated days per second of real time */
+    int chart;            /* VIZ_CHART_*: whom the chart follows (0: the referred) */
     const char *toast;    /* NULL, or a short message at the bottom */
 } viz_ui;
 

@@ -128,27 +128,76 @@ static void panel_clear(viz_panel *pn)
     free(pn->slot);
     free(pn->x);
     free(pn->y);
-    free(pn->ever);
+    for (int c = 0; c < N_VIZ_CHART; c++)
+        free(pn->ever[c]);
     for (int a = 0; a < N_VA; a++)
         for (int side = 0; side < 2; side++)
             free(pn->slots[a][side].used);
     memset(pn, 0, sizeof *pn);
 }
 
-double viz_scene_ever_employed(const viz_scene *s, int panel)
+bool viz_person_referred(const person *x)
 {
-    const person *pp;
-    size_t n = claimant_run_people(s->panel[panel].run, &pp);
-    size_t e = 0;
-    for (size_t i = 0; i < n; i++)
-        e += (double)pp[i].first_job_day <= s->t;
-    return n ? (double)e / (double)n : 0.0;
+    return (x->flags & (PF_EVER_ENROLLED | PF_SCREENED_OUT)) != 0 || x->wait_ticket != 0;
+}
+
+const char *viz_chart_name(int chart)
+{
+    switch (chart) {
+    case VIZ_CHART_REFERRED: return "people referred to a programme";
+    case VIZ_CHART_ALL: return "everyone simulated";
+    default: return "?";
+    }
+}
+
+/* Counts, for each chart population, its people and those of them in each
+ * panel who had a job by now. Both panels hold the same people (same index,
+ * same arrivals); a person counts as referred when either panel shows it.
+ * O(people). */
+static void count_employed(const viz_scene *s, size_t people[N_VIZ_CHART],
+                           size_t employed[N_VIZ_PANEL][N_VIZ_CHART])
+{
+    const person *pp[N_VIZ_PANEL];
+    size_t n = SIZE_MAX;
+    for (int k = 0; k < N_VIZ_PANEL; k++) {
+        size_t nk = claimant_run_people(s->panel[k].run, &pp[k]);
+        n = nk < n ? nk : n;
+        for (int c = 0; c < N_VIZ_CHART; c++)
+            employed[k][c] = 0;
+    }
+    people[VIZ_CHART_ALL] = n;
+    people[VIZ_CHART_REFERRED] = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool referred = false;
+        for (int k = 0; k < N_VIZ_PANEL; k++)
+            referred = referred || viz_person_referred(&pp[k][i]);
+        people[VIZ_CHART_REFERRED] += referred;
+        for (int k = 0; k < N_VIZ_PANEL; k++) {
+            bool job = (double)pp[k][i].first_job_day <= s->t;
+            employed[k][VIZ_CHART_ALL] += job;
+            employed[k][VIZ_CHART_REFERRED] += job && referred;
+        }
+    }
+}
+
+double viz_scene_share_employed(const viz_scene *s, int panel, int chart, size_t *people)
+{
+    size_t n[N_VIZ_CHART], e[N_VIZ_PANEL][N_VIZ_CHART];
+    count_employed(s, n, e);
+    if (people)
+        *people = n[chart];
+    return n[chart] ? (double)e[panel][chart] / (double)n[chart] : NAN;
 }
 
 static void take_sample(viz_scene *s)
 {
+    size_t e[N_VIZ_PANEL][N_VIZ_CHART];
+    count_employed(s, s->chart_people, e);
     for (int k = 0; k < N_VIZ_PANEL; k++)
-        s->panel[k].ever[s->nhist] = (float)viz_scene_ever_employed(s, k);
+        for (int c = 0; c < N_VIZ_CHART; c++)
+            s->panel[k].ever[c][s->nhist] = s->chart_people[c]
+                                                ? (float)((double)e[k][c] / (double)s->chart_people[c])
+                                                : NAN;
     s->nhist++;
 }
 
@@ -227,11 +276,12 @@ viz_scene *viz_scene_alloc(const model_params *loaded, const viz_scene_options *
     s->panel[VIZ_PANEL_TTP].policy = ttp;
     s->horizon = b->horizon_days;
     s->hist_cap = (size_t)(s->horizon / VIZ_HISTORY_DAYS) + 2;
-    for (int k = 0; k < N_VIZ_PANEL; k++) {
-        s->panel[k].ever = malloc(s->hist_cap * sizeof *s->panel[k].ever);
-        if (!s->panel[k].ever)
-            goto fail_nomem;
-    }
+    for (int k = 0; k < N_VIZ_PANEL; k++)
+        for (int c = 0; c < N_VIZ_CHART; c++) {
+            s->panel[k].ever[c] = malloc(s->hist_cap * sizeof *s->panel[k].ever[c]);
+            if (!s->panel[k].ever[c])
+                goto fail_nomem;
+        }
     if (viz_scene_restart(s, opt->seed, opt->preset) != 0)
         goto fail_nomem;
     return s;

@@ -3,8 +3,9 @@
  * same seed and replication, so the panels show the same people with the same
  * random draws and differ only by the policy. The scene advances both runs
  * through the engine's own claimant_run_until (it never re-implements the
- * model), records the share ever employed, and gives every person a stable
- * slot in their area and a dot position that glides to it. No SDL here.
+ * model), records the share ever employed (among the people referred to a
+ * programme, and among everyone), and gives every person a stable slot in
+ * their area and a dot position that glides to it. No SDL here.
  */
 #ifndef IPSIM_VIZ_SCENE_H
 #define IPSIM_VIZ_SCENE_H
@@ -17,6 +18,14 @@
 
 /* Preset scenarios (keys 1, 2, 3), as changes to the loaded parameters. */
 enum { VIZ_PRESET_CONFIG = 1, VIZ_PRESET_HIGH_FIDELITY, VIZ_PRESET_FAIR_FIDELITY, VIZ_N_PRESET = 3 };
+
+/* Whom the chart follows (the dots always show everyone). Both are recorded
+ * at every sample; the viewer draws one. */
+enum {
+    VIZ_CHART_REFERRED, /* people referred to a programme by the sample's day */
+    VIZ_CHART_ALL,      /* everyone simulated */
+    N_VIZ_CHART
+};
 
 #define VIZ_HISTORY_DAYS 7.0  /* simulated days between chart samples */
 #define VIZ_GLIDE_SECONDS 0.07 /* time constant of a dot's glide to its slot */
@@ -49,7 +58,10 @@ typedef struct viz_panel {
     viz_slots slots[N_VA][2]; /* per area: dots filling from the left, from the right */
     int pitch[N_VA];        /* dot pitch of each area at the last placement */
     int64_t totals[N_STATE];/* claimant_run_state_totals after the last advance */
-    float *ever;            /* share ever employed at each history sample, 0..1 */
+    /* per chart population (VIZ_CHART_*), at each history sample: the share
+     * of its people who had a job at some point since day 0, 0..1; NAN while
+     * the population is empty */
+    float *ever[N_VIZ_CHART];
 } viz_panel;
 
 typedef struct viz_scene {
@@ -60,6 +72,8 @@ typedef struct viz_scene {
     double horizon;         /* days */
     viz_panel panel[N_VIZ_PANEL];
     size_t nhist, hist_cap; /* chart samples taken / allocated (sample k is day k * 7) */
+    size_t chart_people[N_VIZ_CHART]; /* people of each chart population at the last
+                                       * sample: the same people in both panels */
     bool placed;            /* dots placed since the last (re)start */
     size_t moving;          /* dots still gliding after the last placement */
 } viz_scene;
@@ -95,8 +109,23 @@ int viz_scene_place(viz_scene *s, const viz_layout *l, double dt);
 
 bool viz_scene_finished(const viz_scene *s);
 
-/* Share of the panel's people who had a job at some point by now, 0..1. */
-double viz_scene_ever_employed(const viz_scene *s, int panel);
+/* True when person x has been referred to the programme of its run: it was
+ * enrolled at some point, screened out at referral, or put on a waiting list
+ * (the waiting-list ticket stays after the wait). A referral that lapsed
+ * because the programme had neither a place nor a waiting list leaves no
+ * trace. A person's first referral does not depend on the policy (same
+ * draws, and nothing before it differs), so the referred are the same
+ * people in both panels; the scene still counts a person as referred when
+ * either panel shows it. */
+bool viz_person_referred(const person *x);
+
+/* Share of the people of chart population `chart` (VIZ_CHART_*) in panel
+ * `panel` who had a job at some point by now, 0..1, or NAN when the
+ * population is empty; *people (if not NULL) gets its size. O(people). */
+double viz_scene_share_employed(const viz_scene *s, int panel, int chart, size_t *people);
+
+/* "people referred to a programme", "everyone simulated"; "?" otherwise. */
+const char *viz_chart_name(int chart);
 
 /* Applies preset `preset` to *p: 1 keeps the config; 2 and 3 set the IPS-25
  * fidelity score of every IPS policy to 120 and 85. 0, or -1 for an unknown
