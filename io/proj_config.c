@@ -101,13 +101,14 @@ static void read_benefits(jc_ctx *ctx, const cJSON *o, proj_wages *w)
 
 /* Loads from `text` (len bytes, named `name`), or from the file `name` when
  * text is NULL. */
-static int load(const char *name, const char *text, size_t len, proj_config *pc, FILE *err)
+static int load(const char *name, const char *text, size_t len, proj_config *pc,
+                const jc_sink *sink)
 {
     static const char *const keys[] = { "first_year", "last_year", "replications", "differences",
                                         "benefits", "source", "note" };
     memset(pc, 0, sizeof *pc);
-    int rc = text ? config_load_text(name, text, len, &pc->cfg, err)
-                  : config_load(name, &pc->cfg, err);
+    int rc = text ? config_load_text_to(name, text, len, &pc->cfg, sink)
+                  : config_load(name, &pc->cfg, sink->stream);
     if (rc != CONFIG_OK)
         return rc == CONFIG_NOMEM ? PROJ_NOMEM : PROJ_INVALID;
     jc_ctx *ctx = text ? jc_parse(name, text, len) : jc_parse_file(name);
@@ -138,9 +139,7 @@ static int load(const char *name, const char *text, size_t len, proj_config *pc,
     }
     rc = PROJ_OK;
     if (jc_error_count(ctx) > 0) {
-        for (size_t i = 0; i < jc_error_count(ctx); i++)
-            fprintf(err, "%s\n", jc_error_message(ctx, i));
-        rc = PROJ_INVALID;
+        rc = jc_report_errors(ctx, sink) ? PROJ_NOMEM : PROJ_INVALID;
         config_clear(&pc->cfg);
     } else {
         projection_benefits(&pc->wages, &pc->benefits);
@@ -151,13 +150,21 @@ static int load(const char *name, const char *text, size_t len, proj_config *pc,
 
 int proj_config_load(const char *path, proj_config *pc, FILE *err)
 {
-    return load(path, NULL, 0, pc, err);
+    jc_sink sink = { err, NULL };
+    return load(path, NULL, 0, pc, &sink);
 }
 
 int proj_config_load_text(const char *name, const char *text, size_t len, proj_config *pc,
                           FILE *err)
 {
-    return load(name, text ? text : "", text ? len : 0, pc, err);
+    jc_sink sink = { err, NULL };
+    return load(name, text ? text : "", text ? len : 0, pc, &sink);
+}
+
+int proj_config_load_text_to(const char *name, const char *text, size_t len, proj_config *pc,
+                             const jc_sink *sink)
+{
+    return load(name, text ? text : "", text ? len : 0, pc, sink);
 }
 
 void proj_config_clear(proj_config *pc)
