@@ -237,12 +237,49 @@ Test(projection_errors, years_outside_the_run)
                          "projection.last_year", "need the run to cover");
 }
 
+/* each year is reported at its own key (file:line:col of that key's value) */
+Test(projection_errors, each_year_outside_the_run_at_its_own_key)
+{
+    /* the default run starts on 1 January 2017 */
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 1990,"
+                         "\n  \"last_year\": 2018, " BENEFITS "}}",
+                         "p.json:3:17: projection.first_year: 1990 is before the run starts",
+                         NULL);
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 1990,"
+                         "\n  \"last_year\": 2018, " BENEFITS "}}",
+                         "need the run to cover 1 January 1990", NULL);
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 2017,"
+                         "\n  \"last_year\": 2030, " BENEFITS "}}",
+                         "p.json:4:16: projection.last_year: 2030 is after the run ends", NULL);
+    /* both out: both reported */
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 1990,"
+                         "\n  \"last_year\": 2030, " BENEFITS "}}",
+                         "p.json:3:17: projection.first_year:", "p.json:4:16: projection.last_year:");
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 2019,"
+                         "\n  \"last_year\": 2018, " BENEFITS "}}",
+                         "p.json:4:16: projection.last_year: 2018 is before first_year 2019", NULL);
+}
+
 Test(projection_errors, unknown_scenario_in_a_difference)
 {
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\": 2017,"
                          " \"last_year\": 2018, \"differences\": [{\"scenario\": \"ipz\","
                          " \"minus\": \"status_quo\"}], " BENEFITS "}}",
                          "projection.differences[0].scenario", "'ipz' is not the name");
+}
+
+/* the message lists the policies that may be named */
+Test(projection_errors, unknown_scenario_lists_the_policies)
+{
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"policies\": [{\"name\": \"sq\","
+                         " \"type\": \"status_quo\"}, {\"name\": \"ips_fair\", \"type\": \"ips\"}],"
+                         "\n \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
+                         " \"differences\": [{\"scenario\": \"ips_nat\", \"minus\": \"sq\"},"
+                         " {\"scenario\": \"ips_fair\", \"minus\": \"ttp\"}], " BENEFITS "}}",
+                         "projection.differences[0].scenario: 'ips_nat' is not the name of a policy"
+                         " of this config (policies: sq, ips_fair)",
+                         "projection.differences[1].minus: 'ttp' is not the name of a policy of"
+                         " this config (policies: sq, ips_fair)");
 }
 
 Test(projection_errors, missing_benefits_and_bad_schedule)
