@@ -91,12 +91,13 @@ static void print_table(FILE *f, const calib_spec *s, const calib_targets *t,
     static const char *const rel[N_CALIB_RELATION] = { "=", ">=", "<=" };
     fprintf(f, "ipsim %s calibrate: %s against %s\n", IPSIM_VERSION, s->config_path, t->path);
     if (fitted)
-        fprintf(f, "Fit: %zu evaluations (%zu restarts) in %.1f s on %d threads, loss %.6g\n"
+        fprintf(f, "Fit: %zu evaluations (%zu restarts) in %.1f s on %d thread%s, loss %.6g\n"
                    "Stopped: %s\n",
-                o->evaluations, o->restarts, o->seconds, o->threads, o->loss, o->stop_reason);
+                o->evaluations, o->restarts, o->seconds, o->threads, o->threads == 1 ? "" : "s",
+                o->loss, o->stop_reason);
     else
-        fprintf(f, "Evaluation of the config's values in %.1f s on %d threads, loss %.6g\n",
-                o->seconds, o->threads, o->loss);
+        fprintf(f, "Evaluation of the config's values in %.1f s on %d thread%s, loss %.6g\n",
+                o->seconds, o->threads, o->threads == 1 ? "" : "s", o->loss);
     fprintf(f, "Status quo from 1 January %.0f for %.4g years at scale %g, %zu replications, "
                "seed %llu (common random numbers)\n\n",
             s->cfg.model.start_year, s->cfg.model.horizon_days / DAYS_PER_YEAR, s->scale,

@@ -94,9 +94,9 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
     if (pc->cfg.description[0])
         fprintf(f, "%s\n", pc->cfg.description);
     fprintf(f, "%zu scenarios x %zu replications from 1 January %.0f, scale %g, seed %llu; "
-               "%.1f s on %d threads\n",
+               "%.1f s on %d thread%s\n",
             r->npolicies, r->reps, mp->start_year, mp->scale, (unsigned long long)pc->cfg.seed,
-            wall, threads);
+            wall, threads, threads == 1 ? "" : "s");
     fprintf(f, "Benefit per person-month: invalidity %.0f EUR, primary incapacity %.0f EUR "
                "(capped wage %.0f EUR); part-time workers keep %.0f%%.\n",
             pc->benefits.monthly_invalidity, pc->benefits.monthly_primary,

@@ -241,9 +241,10 @@ void report_power_table(FILE *f, const report_power_info *r)
     fprintf(f, "ipsim %s: simulated power from %s (%zu replications per point, seed %llu)\n",
             IPSIM_VERSION, r->cfg->source, pw->reps, (unsigned long long)pw->seed);
     design_lines(f, d0);
-    fprintf(f, "%zu grid points x %zu replications in %.2f s on %d threads (pilot %.2f s). "
-            "Output: %s\n", pw->npoints, pw->reps, r->wall_seconds, r->threads, pw->pilot_seconds,
-            r->output);
+    fprintf(f, "%zu grid point%s x %zu replication%s in %.2f s on %d thread%s (pilot %.2f s). "
+            "Output: %s\n", pw->npoints, pw->npoints == 1 ? "" : "s", pw->reps,
+            pw->reps == 1 ? "" : "s", r->wall_seconds, r->threads, r->threads == 1 ? "" : "s",
+            pw->pilot_seconds, r->output);
     size_t show_all = pw->npoints <= 3 ? pw->npoints : 1;
     if (pw->npoints > 1)
         fprintf(f, "The design line is the grid's first point (n = %zu, effect %g); the grid "
