@@ -42,8 +42,9 @@ static void power_usage(FILE *f)
             "  --seed S       master seed (default: run.seed of the config)\n"
             "  --threads T    worker threads (default: all processors); results do not\n"
             "                 depend on T\n"
-            "  -o, --output FILE  HDF5 output (default: CONFIG's name with _power.h5);\n"
-            "                 never overwritten without --force\n"
+            "  -o, --output FILE  HDF5 output (default: CONFIG's base name with _power.h5,\n"
+            "                 or power.h5, in the current directory); never overwritten\n"
+            "                 without --force\n"
             "  --force        replace an existing output file\n"
             "  --json         print the results as JSON on stdout instead of a table\n"
             "  --quiet        no progress bar\n");
