@@ -121,7 +121,7 @@ Test(trial_cli, inclusion_that_excludes_everyone)
 
 Test(trial_cli, bad_grid_options)
 {
-    bad_case a = { NULL, "--n 600,abc", { "--n", "'600,abc'", NULL } };
+    bad_case a = { NULL, "--n 600,abc", { "--n: 'abc' is not a whole decimal number", NULL } };
     check_bad("power", &a);
     bad_case b = { NULL, "--effect 0.5,", { "--effect", NULL } };
     check_bad("power", &b);
@@ -129,6 +129,38 @@ Test(trial_cli, bad_grid_options)
     check_bad("power", &c);
     bad_case d = { NULL, "--n 2", { "--n", "4..", NULL } };
     check_bad("power", &d);
+}
+
+/* --n and trial.power.n take whole decimal numbers only: no rounding of
+ * 600.5, no hexadecimal, no exponent; --effect takes decimal numbers */
+Test(trial_cli, grid_sizes_must_be_whole_decimal_numbers)
+{
+    const char *bad_n[] = { "600.5", "0x258", "6e2", "600,601.5", "+600", " 600" };
+    for (size_t i = 0; i < sizeof bad_n / sizeof bad_n[0]; i++) {
+        char args[64], expect[96];
+        snprintf(args, sizeof args, "--n '%s'", bad_n[i]);
+        const char *item = strchr(bad_n[i], ',') ? strchr(bad_n[i], ',') + 1 : bad_n[i];
+        snprintf(expect, sizeof expect, "--n: '%s' is not a whole decimal number", item);
+        bad_case c = { NULL, args, { expect, "4..1000000", NULL } };
+        check_bad("power", &c);
+    }
+    bad_case e = { NULL, "--effect 0x1", { "--effect: '0x1' is not a decimal number", NULL } };
+    check_bad("power", &e);
+    bad_case inf = { NULL, "--effect inf", { "--effect: 'inf' is not a decimal number", NULL } };
+    check_bad("power", &inf);
+    bad_case cfg = { "{\"trial\": {\"power\": {\n  \"n\": [600, 600.5]}}}", NULL,
+                     { "bad.json:2:14: trial.power.n[1]: 600.5 is not a whole number", NULL } };
+    check_bad("power --reps 2", &cfg);
+    /* the config check is the validator's too */
+    char dir[64], path[128], line[256], err[4096], so[4096];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(path, sizeof path, "%s/n.json", dir);
+    cr_assert_eq(tu_write_file(path, "{\"trial\": {\"power\": {\"n\": [600.5]}}}"), 0);
+    snprintf(line, sizeof line, "validate %s", path);
+    cr_expect_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "trial.power.n[0]: 600.5 is not a whole number") != NULL, "%s", err);
+    unlink(path);
+    rmdir(dir);
 }
 
 Test(trial_cli, malformed_json)
