@@ -218,6 +218,56 @@ Test(trial_cli, trial_writes_hdf5_and_csv_and_refuses_to_overwrite)
     rmdir(dir);
 }
 
+/* An odd total cannot be split 1:1: the trial prints the split it drew (the
+ * IPS arm as in --json's "received"), power the range the design allows */
+Test(trial_cli, the_printed_split_is_the_real_one)
+{
+    char dir[64], cfg[128], out[128], line[1024], err[8192];
+    static char so[65536];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/t.json", dir);
+    snprintf(out, sizeof out, "%s/t.h5", dir);
+    /* 121 people: Flanders 69 = 17 blocks of 4 and one person */
+    cr_assert_eq(tu_write_file(cfg, "{\"trial\": {\"participants\": {\"flanders\": 69,"
+                                    " \"wallonia\": 40, \"brussels\": 12}, \"recruitment_months\": 6,"
+                                    " \"ips_capacity\": {\"coaches\": {\"flanders\": 2,"
+                                    " \"wallonia\": 1, \"brussels\": 1}}, \"coach_icc\": 0.03}}"),
+                 0);
+    snprintf(line, sizeof line, "trial %s -o %s --quiet --force", cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    size_t a = 0, b = 0;
+    const char *d = strstr(so, "Design: 121 randomised ");
+    cr_assert_not_null(d, "%s", so);
+    cr_assert_eq(sscanf(d, "Design: 121 randomised %zu:%zu (IPS:control)", &a, &b), 2, "%s", so);
+    cr_expect_eq(a + b, 121);
+    cr_expect(a == 61 || a == 60, "%zu:%zu", a, b);
+    snprintf(line, sizeof line, "trial %s -o %s --quiet --force --json", cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cJSON *j = cJSON_Parse(so);
+    cr_assert_not_null(j);
+    const cJSON *ips = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "received"), "ips");
+    double arm = 0;
+    for (const cJSON *e = ips ? ips->child : NULL; e; e = e->next)
+        arm += e->valuedouble;
+    cr_expect_eq(arm, (double)a, "IPS arm %g, printed %zu", arm, a);
+    cJSON_Delete(j);
+    /* power over n = 121 and 120: a range, then an exact split */
+    snprintf(line, sizeof line, "power %s -o %s --quiet --force --reps 2 --n 121,120 --threads 2",
+             cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "Design: 121 randomised in permuted blocks of 4") != NULL, "%s", so);
+    cr_expect(strstr(so, "about 1:1 (IPS arm 60 to 61 of 121:") != NULL, "%s", so);
+    cr_expect_null(strstr(so, "randomised 1:1"), "%s", so);
+    snprintf(line, sizeof line, "power %s -o %s --quiet --force --reps 2 --n 120 --threads 2",
+             cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "Design: 120 randomised 60:60 (IPS:control) in permuted blocks") != NULL,
+              "%s", so);
+    unlink(out);
+    unlink(cfg);
+    rmdir(dir);
+}
+
 Test(trial_cli, power_json_has_power_mcse_wilson_and_mde)
 {
     char dir[64], cfg[128], out[128], line[1024], err[8192];
