@@ -227,10 +227,10 @@ int cmd_calibrate(int argc, char **argv)
             calibrate_usage(stdout);
             return EXIT_OK;
         } else if (!strcmp(a, "--targets")) {
-            if (!(targets_path = cli_option_value(argc, argv, &i)))
+            if (!(targets_path = cli_option_value(argc, argv, &i, "a file name")))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--h5")) {
-            if (!(h5path = cli_option_value(argc, argv, &i)))
+            if (!(h5path = cli_option_value(argc, argv, &i, "a file name")))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--max-evals")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1000000, &max_evals))

@@ -158,11 +158,11 @@ int cmd_power(int argc, char **argv)
             if (!cli_option_u64(argc, argv, &i, 1, 10000000, &reps))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--n")) {
-            if (!(v = cli_option_value(argc, argv, &i))
+            if (!(v = cli_option_value(argc, argv, &i, "a list of whole numbers"))
                 || !parse_list("--n", v, true, 4, 1e6, n_list, 16, &nn))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--effect")) {
-            if (!(v = cli_option_value(argc, argv, &i))
+            if (!(v = cli_option_value(argc, argv, &i, "a list of numbers"))
                 || !parse_list("--effect", v, false, -10, 10, e_list, 16, &ne))
                 return EXIT_USAGE;
         } else if (cli_take_config_arg("power", a, &config) != 0) {

@@ -146,7 +146,7 @@ int cmd_trial(int argc, char **argv)
             trial_usage(stdout);
             return EXIT_OK;
         } else if (!strcmp(a, "--csv")) {
-            if (!(csv = cli_option_value(argc, argv, &i)))
+            if (!(csv = cli_option_value(argc, argv, &i, "a file name")))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--rep")) {
             if (!cli_option_u64(argc, argv, &i, 0, 100000000, &rep))

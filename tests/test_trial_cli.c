@@ -163,6 +163,41 @@ Test(trial_cli, grid_sizes_must_be_whole_decimal_numbers)
     rmdir(dir);
 }
 
+/* an option where a value belongs is reported as a missing value, not as a
+ * second CONFIG; errors of the shared options name the command */
+Test(trial_cli, option_values_and_command_names)
+{
+    char dir[64], line[512], so[4096], err[4096];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(line, sizeof line,
+             "trial %s/configs/trial_belgium_realised.json --quiet --csv -o %s/x.h5",
+             IPSIM_SOURCE_DIR, dir);
+    cr_expect_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "ipsim trial: --csv needs a file name, not the option '-o'") != NULL,
+              "%s", err);
+    cr_expect_null(strstr(err, "only one CONFIG"), "%s", err);
+    cr_expect_eq(dir_entries(dir), 0, "something was written");
+    rmdir(dir);
+    bad_case cases[] = {
+        { NULL, "-o --json", { "ipsim power: -o needs a file name, not the option '--json'" } },
+        { NULL, "--reps x", { "ipsim power: --reps: 'x' is not a whole number" } },
+        { NULL, "--threads 0", { "ipsim power: --threads: '0' is not a whole number" } },
+        { NULL, "--seed -1", { "ipsim power: --seed: '-1' is not a whole number" } },
+        { NULL, "--n --effect 1", { "ipsim power: --n needs a list of whole numbers, not the"
+                                    " option '--effect'" } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_bad("power", &cases[i]);
+    bad_case rep = { NULL, "--rep 1.5", { "ipsim trial: --rep: '1.5' is not a whole number" } };
+    check_bad("trial", &rep);
+    bad_case reps = { NULL, "--reps", { "ipsim run: --reps needs a whole number" } };
+    check_bad("run", &reps);
+    /* a negative number is a value, not an option */
+    bad_case neg = { NULL, "--effect -20", { "ipsim power: --effect: '-20' is not a decimal number"
+                                             " in -10..10" } };
+    check_bad("power", &neg);
+}
+
 Test(trial_cli, malformed_json)
 {
     bad_case c = { "{\"trial\": {\"coach_icc\": }}", NULL, { "bad.json:1:25", "malformed JSON", NULL } };
@@ -229,9 +264,10 @@ Test(trial_cli, the_printed_split_is_the_real_one)
     snprintf(out, sizeof out, "%s/t.h5", dir);
     /* 121 people: Flanders 69 = 17 blocks of 4 and one person */
     cr_assert_eq(tu_write_file(cfg, "{\"trial\": {\"participants\": {\"flanders\": 69,"
-                                    " \"wallonia\": 40, \"brussels\": 12}, \"recruitment_months\": 6,"
-                                    " \"ips_capacity\": {\"coaches\": {\"flanders\": 2,"
-                                    " \"wallonia\": 1, \"brussels\": 1}}, \"coach_icc\": 0.03}}"),
+                                    " \"wallonia\": 40, \"brussels\": 12},"
+                                    " \"recruitment_months\": 6, \"ips_capacity\": {\"coaches\":"
+                                    " {\"flanders\": 2, \"wallonia\": 1, \"brussels\": 1}},"
+                                    " \"coach_icc\": 0.03}}"),
                  0);
     snprintf(line, sizeof line, "trial %s -o %s --quiet --force", cfg, out);
     cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
