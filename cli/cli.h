@@ -18,13 +18,18 @@ int cmd_trial(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 
 /* Parses a whole unsigned integer within [min, max]; prints an error naming
- * `option` and returns false otherwise. */
-bool cli_parse_u64(const char *option, const char *text, uint64_t min, uint64_t max,
-                   uint64_t *out);
+ * the subcommand `cmd` and `option` and returns false otherwise. */
+bool cli_parse_u64(const char *cmd, const char *option, const char *text, uint64_t min,
+                   uint64_t max, uint64_t *out);
 
-/* Returns the value of an option that takes one (advancing *i), or NULL with
- * an error printed when it is missing. */
-const char *cli_option_value(int argc, char **argv, int *i);
+/* Subcommands get argv with argv[0] the subcommand's name ("run"); the
+ * option functions below name it in their errors ("ipsim run: --reps ..."). */
+
+/* Returns the value of the option argv[*i] (advancing *i), or NULL with an
+ * error printed when it is missing or looks like an option itself ("-o",
+ * "--json"; negative numbers are values): `what` names the value expected
+ * ("a file name") in "ipsim trial: --csv needs a file name". */
+const char *cli_option_value(int argc, char **argv, int *i, const char *what);
 
 /* Takes the whole-number value of option argv[*i] (advancing *i) within
  * [min, max]; prints an error naming the option and returns false otherwise. */

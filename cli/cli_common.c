@@ -13,30 +13,45 @@
 
 #include "io/config.h"
 
-bool cli_parse_u64(const char *option, const char *text, uint64_t min, uint64_t max,
-                   uint64_t *out)
+bool cli_parse_u64(const char *cmd, const char *option, const char *text, uint64_t min,
+                   uint64_t max, uint64_t *out)
 {
     char *end;
     errno = 0;
     if (!text || !*text || *text == '-') {
-        fprintf(stderr, "ipsim: %s: '%s' is not a whole number (allowed %llu..%llu)\n", option,
-                text ? text : "", (unsigned long long)min, (unsigned long long)max);
+        fprintf(stderr, "ipsim %s: %s: '%s' is not a whole number (allowed %llu..%llu)\n", cmd,
+                option, text ? text : "", (unsigned long long)min, (unsigned long long)max);
         return false;
     }
     unsigned long long v = strtoull(text, &end, 10);
     if (errno || *end || v < min || v > max) {
-        fprintf(stderr, "ipsim: %s: '%s' is not a whole number in %llu..%llu\n", option, text,
-                (unsigned long long)min, (unsigned long long)max);
+        fprintf(stderr, "ipsim %s: %s: '%s' is not a whole number in %llu..%llu\n", cmd, option,
+                text, (unsigned long long)min, (unsigned long long)max);
         return false;
     }
     *out = v;
     return true;
 }
 
-const char *cli_option_value(int argc, char **argv, int *i)
+/* An option rather than a value: "-x" or "--xyz" (a negative number such as
+ * -0.5 or -2 is a value). */
+static bool looks_like_option(const char *s)
+{
+    return s[0] == '-' && s[1] && !(s[1] >= '0' && s[1] <= '9') && s[1] != '.';
+}
+
+const char *cli_option_value(int argc, char **argv, int *i, const char *what)
 {
     if (*i + 1 >= argc) {
-        fprintf(stderr, "ipsim: option %s needs a value\n", argv[*i]);
+        fprintf(stderr, "ipsim %s: %s needs %s\n", argv[0], argv[*i], what);
+        return NULL;
+    }
+    const char *v = argv[*i + 1];
+    if (looks_like_option(v)) {
+        fprintf(stderr, "ipsim %s: %s needs %s, not the option '%s'", argv[0], argv[*i], what, v);
+        if (strstr(what, "file"))
+            fprintf(stderr, " (a file whose name starts with '-' can be given as ./%s)", v);
+        fprintf(stderr, "\n");
         return NULL;
     }
     return argv[++*i];
@@ -45,8 +60,8 @@ const char *cli_option_value(int argc, char **argv, int *i)
 bool cli_option_u64(int argc, char **argv, int *i, uint64_t min, uint64_t max, uint64_t *out)
 {
     const char *option = argv[*i];
-    const char *v = cli_option_value(argc, argv, i);
-    return v && cli_parse_u64(option, v, min, max, out);
+    const char *v = cli_option_value(argc, argv, i, "a whole number");
+    return v && cli_parse_u64(argv[0], option, v, min, max, out);
 }
 
 int cli_take_output_flag(int argc, char **argv, int *i, const char **output, bool *force,
@@ -54,7 +69,7 @@ int cli_take_output_flag(int argc, char **argv, int *i, const char **output, boo
 {
     const char *a = argv[*i];
     if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-        return (*output = cli_option_value(argc, argv, i)) ? 1 : -1;
+        return (*output = cli_option_value(argc, argv, i, "a file name")) ? 1 : -1;
     bool *flag = !strcmp(a, "--force") ? force : !strcmp(a, "--json") ? json
                : !strcmp(a, "--quiet") ? quiet : NULL;
     if (!flag)

@@ -97,7 +97,7 @@ int cmd_bench(int argc, char **argv)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--scale")) {
             char *end;
-            if (!(v = cli_option_value(argc, argv, &i)))
+            if (!(v = cli_option_value(argc, argv, &i, "a number")))
                 return EXIT_USAGE;
             scale = strtod(v, &end);
             if (*end || !(scale > 0) || scale > 10) {
@@ -105,7 +105,7 @@ int cmd_bench(int argc, char **argv)
                 return EXIT_USAGE;
             }
         } else if (!strcmp(a, "--policy")) {
-            if (!(policy_name = cli_option_value(argc, argv, &i)))
+            if (!(policy_name = cli_option_value(argc, argv, &i, "a policy name")))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--json")) {
             json = true;

@@ -91,12 +91,13 @@ static void print_table(FILE *f, const calib_spec *s, const calib_targets *t,
     static const char *const rel[N_CALIB_RELATION] = { "=", ">=", "<=" };
     fprintf(f, "ipsim %s calibrate: %s against %s\n", IPSIM_VERSION, s->config_path, t->path);
     if (fitted)
-        fprintf(f, "Fit: %zu evaluations (%zu restarts) in %.1f s on %d threads, loss %.6g\n"
+        fprintf(f, "Fit: %zu evaluations (%zu restarts) in %.1f s on %d thread%s, loss %.6g\n"
                    "Stopped: %s\n",
-                o->evaluations, o->restarts, o->seconds, o->threads, o->loss, o->stop_reason);
+                o->evaluations, o->restarts, o->seconds, o->threads, o->threads == 1 ? "" : "s",
+                o->loss, o->stop_reason);
     else
-        fprintf(f, "Evaluation of the config's values in %.1f s on %d threads, loss %.6g\n",
-                o->seconds, o->threads, o->loss);
+        fprintf(f, "Evaluation of the config's values in %.1f s on %d thread%s, loss %.6g\n",
+                o->seconds, o->threads, o->threads == 1 ? "" : "s", o->loss);
     fprintf(f, "Status quo from 1 January %.0f for %.4g years at scale %g, %zu replications, "
                "seed %llu (common random numbers)\n\n",
             s->cfg.model.start_year, s->cfg.model.horizon_days / DAYS_PER_YEAR, s->scale,
@@ -226,10 +227,10 @@ int cmd_calibrate(int argc, char **argv)
             calibrate_usage(stdout);
             return EXIT_OK;
         } else if (!strcmp(a, "--targets")) {
-            if (!(targets_path = cli_option_value(argc, argv, &i)))
+            if (!(targets_path = cli_option_value(argc, argv, &i, "a file name")))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--h5")) {
-            if (!(h5path = cli_option_value(argc, argv, &i)))
+            if (!(h5path = cli_option_value(argc, argv, &i, "a file name")))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--max-evals")) {
             if (!cli_option_u64(argc, argv, &i, 1, 1000000, &max_evals))

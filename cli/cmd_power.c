@@ -42,25 +42,61 @@ static void power_usage(FILE *f)
             "  --seed S       master seed (default: run.seed of the config)\n"
             "  --threads T    worker threads (default: all processors); results do not\n"
             "                 depend on T\n"
-            "  -o, --output FILE  HDF5 output (default: CONFIG's name with _power.h5);\n"
-            "                 never overwritten without --force\n"
+            "  -o, --output FILE  HDF5 output (default: CONFIG's base name with _power.h5,\n"
+            "                 or power.h5, in the current directory); never overwritten\n"
+            "                 without --force\n"
             "  --force        replace an existing output file\n"
             "  --json         print the results as JSON on stdout instead of a table\n"
             "  --quiet        no progress bar\n");
 }
 
-/* Parses "a,b,c" into out (at most max values within [min, max_v]). */
-static bool parse_list(const char *option, const char *text, double min, double max_v,
-                       double *out, size_t max, size_t *n)
+/* Length of the decimal number at the start of s: digits only when `whole`,
+ * else an optional sign, digits with an optional fraction and exponent.
+ * 0 when there is none (hexadecimal, "inf", "nan" and spaces are not
+ * decimal numbers, although strtod reads them). */
+static size_t decimal_length(const char *s, bool whole)
+{
+    size_t i = 0, digits = 0;
+    if (!whole && (s[i] == '-' || s[i] == '+'))
+        i++;
+    for (; s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (whole)
+        return digits ? i : 0;
+    if (s[i] == '.')
+        for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t j = i + 1, exp_digits = 0;
+        if (s[j] == '-' || s[j] == '+')
+            j++;
+        for (; s[j] >= '0' && s[j] <= '9'; j++)
+            exp_digits++;
+        if (exp_digits)
+            i = j;
+    }
+    return i;
+}
+
+/* Parses "a,b,c" into out (at most max decimal numbers within [min, max_v],
+ * whole numbers only when `whole`); prints an error naming `option`. */
+static bool parse_list(const char *option, const char *text, bool whole, double min,
+                       double max_v, double *out, size_t max, size_t *n)
 {
     *n = 0;
     const char *s = text;
     while (*s) {
+        size_t len = decimal_length(s, whole);
         char *end;
-        double v = strtod(s, &end);
-        if (end == s || (*end && *end != ',') || !isfinite(v) || v < min || v > max_v) {
-            fprintf(stderr, "ipsim power: %s: '%s' is not a comma-separated list of at most %zu "
-                    "numbers in %g..%g\n", option, text, max, min, max_v);
+        double v = len ? strtod(s, &end) : 0;
+        if (!len || end != s + len || (*end && *end != ',') || !isfinite(v) || v < min
+            || v > max_v) {
+            int item = (int)strcspn(s, ",");
+            fprintf(stderr, "ipsim power: %s: '%.*s' is not a %s in %.15g..%.15g (%s takes "
+                    "a comma-separated list of at most %zu)\n", option, item, s,
+                    whole ? "whole decimal number" : "decimal number", min, max_v, option, max);
             return false;
         }
         if (*n == max) {
@@ -122,12 +158,12 @@ int cmd_power(int argc, char **argv)
             if (!cli_option_u64(argc, argv, &i, 1, 10000000, &reps))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--n")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !parse_list("--n", v, 4, 1e6, n_list, 16, &nn))
+            if (!(v = cli_option_value(argc, argv, &i, "a list of whole numbers"))
+                || !parse_list("--n", v, true, 4, 1e6, n_list, 16, &nn))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--effect")) {
-            if (!(v = cli_option_value(argc, argv, &i))
-                || !parse_list("--effect", v, -10, 10, e_list, 16, &ne))
+            if (!(v = cli_option_value(argc, argv, &i, "a list of numbers"))
+                || !parse_list("--effect", v, false, -10, 10, e_list, 16, &ne))
                 return EXIT_USAGE;
         } else if (cli_take_config_arg("power", a, &config) != 0) {
             return EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include "cli/report.h"
 #include "io/h5out.h"
 #include "io/h5proj.h"
+#include "io/json_check.h"
 #include "io/proj_config.h"
 #include "models/projection.h"
 
@@ -93,9 +94,9 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
     if (pc->cfg.description[0])
         fprintf(f, "%s\n", pc->cfg.description);
     fprintf(f, "%zu scenarios x %zu replications from 1 January %.0f, scale %g, seed %llu; "
-               "%.1f s on %d threads\n",
+               "%.1f s on %d thread%s\n",
             r->npolicies, r->reps, mp->start_year, mp->scale, (unsigned long long)pc->cfg.seed,
-            wall, threads);
+            wall, threads, threads == 1 ? "" : "s");
     fprintf(f, "Benefit per person-month: invalidity %.0f EUR, primary incapacity %.0f EUR "
                "(capped wage %.0f EUR); part-time workers keep %.0f%%.\n",
             pc->benefits.monthly_invalidity, pc->benefits.monthly_primary,
@@ -171,14 +172,26 @@ static cJSON *block_json(const proj_result *r, size_t a, long b)
     return years;
 }
 
-static cJSON *result_json(const proj_config *pc, const proj_result *r)
+/* The run's identity (as `ipsim run --json` gives it) and every band. */
+static cJSON *result_json(const proj_config *pc, const proj_result *r, const char *output,
+                          int threads, double wall)
 {
     const model_params *mp = &pc->cfg.model;
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
+    cJSON_AddStringToObject(o, "program", "ipsim");
+    cJSON_AddStringToObject(o, "version", IPSIM_VERSION);
+    cJSON_AddStringToObject(o, "command", "project");
     cJSON_AddStringToObject(o, "config", pc->cfg.source);
+    cJSON_AddStringToObject(o, "output", output);
+    cJSON_AddItemToObject(o, "seed", jc_exact_u64(pc->cfg.seed));
     cJSON_AddNumberToObject(o, "replications", (double)r->reps);
+    cJSON_AddNumberToObject(o, "threads", threads);
+    cJSON_AddNumberToObject(o, "events", (double)r->events);
+    cJSON_AddNumberToObject(o, "wall_seconds", wall);
+    cJSON_AddNumberToObject(o, "first_year", r->first_year);
+    cJSON_AddNumberToObject(o, "last_year", r->first_year + (double)r->nyears - 1);
     cJSON_AddNumberToObject(o, "scale", mp->scale);
     cJSON_AddStringToObject(o, "band", "mean, 5% and 95% quantiles across replications");
     cJSON_AddNumberToObject(o, "monthly_invalidity_benefit_eur", pc->benefits.monthly_invalidity);
@@ -280,7 +293,7 @@ int cmd_project(int argc, char **argv)
     }
     cli_unguard_tmp();
     if (json) {
-        cJSON *o = result_json(pc, &res);
+        cJSON *o = result_json(pc, &res, output, (int)threads, wall);
         if (!o) {
             fprintf(stderr, "ipsim project: out of memory\n");
             projection_clear(&res);

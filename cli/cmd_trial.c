@@ -32,8 +32,9 @@ static void trial_usage(FILE *f)
             "log-rank plain and stratified, Welch t, Mann-Whitney) with its estimate,\n"
             "confidence interval and p-value.\n"
             "\n"
-            "  -o, --output FILE  HDF5 output (default: CONFIG's name with _trial.h5);\n"
-            "                     never overwritten without --force\n"
+            "  -o, --output FILE  HDF5 output (default: CONFIG's base name with _trial.h5,\n"
+            "                     or trial.h5, in the current directory); never\n"
+            "                     overwritten without --force\n"
             "  --csv FILE         also write the participants as CSV to FILE and the tests\n"
             "                     to FILE with .tests.csv in place of .csv\n"
             "  --seed S           master seed (default: run.seed of the config)\n"
@@ -145,7 +146,7 @@ int cmd_trial(int argc, char **argv)
             trial_usage(stdout);
             return EXIT_OK;
         } else if (!strcmp(a, "--csv")) {
-            if (!(csv = cli_option_value(argc, argv, &i)))
+            if (!(csv = cli_option_value(argc, argv, &i, "a file name")))
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--rep")) {
             if (!cli_option_u64(argc, argv, &i, 0, 100000000, &rep))

@@ -1,6 +1,7 @@
 /* cmd_validate: `ipsim validate FILE`: checks a config without running it,
  * including its "projection" and "calibration" sections when present (what
- * ipsim project and ipsim calibrate would read). */
+ * ipsim project and ipsim calibrate would read), and says which sections it
+ * checked; with --json the problems are also listed, one object each. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,27 +13,30 @@
 #include "io/json_check.h"
 #include "io/proj_config.h"
 
+/* What was checked: the state of each optional section. */
+enum { SECTION_ABSENT, SECTION_CHECKED, SECTION_NOT_CHECKED };
+static const char *const section_names[] = { "projection", "calibration", "trial" };
+enum { SEC_PROJECTION, SEC_CALIBRATION, SEC_TRIAL, N_SECTIONS };
+
 /* Checks the sections of the config text (named `file`) that other commands
- * read: CONFIG_OK, CONFIG_INVALID (problems printed) or CONFIG_NOMEM. */
-static int check_sections(const char *file, const jc_ctx *raw)
+ * read, problems to `sink`: CONFIG_OK, CONFIG_INVALID or CONFIG_NOMEM. */
+static int check_sections(const char *file, const jc_ctx *raw, const jc_sink *sink,
+                          const int state[N_SECTIONS])
 {
-    const cJSON *root = jc_root(raw);
     const char *text = jc_text(raw);
     size_t len = jc_text_len(raw);
-    bool projection = root && cJSON_GetObjectItemCaseSensitive(root, "projection");
-    bool calibration = root && cJSON_GetObjectItemCaseSensitive(root, "calibration");
     int rc = CONFIG_OK;
-    if (projection) {
+    if (state[SEC_PROJECTION] != SECTION_ABSENT) {
         proj_config *pc = calloc(1, sizeof *pc);
-        int r = pc ? proj_config_load_text(file, text, len, pc, stderr) : PROJ_NOMEM;
+        int r = pc ? proj_config_load_text_to(file, text, len, pc, sink) : PROJ_NOMEM;
         if (r == PROJ_OK)
             proj_config_clear(pc);
         free(pc);
         rc = r == PROJ_NOMEM ? CONFIG_NOMEM : r == PROJ_OK ? rc : CONFIG_INVALID;
     }
-    if (calibration && rc != CONFIG_NOMEM) {
+    if (state[SEC_CALIBRATION] != SECTION_ABSENT && rc != CONFIG_NOMEM) {
         calib_spec *spec = calloc(1, sizeof *spec);
-        int r = spec ? calib_spec_load_text(file, text, len, spec, stderr) : CALIB_NOMEM;
+        int r = spec ? calib_spec_load_text_to(file, text, len, spec, sink) : CALIB_NOMEM;
         if (r == CALIB_OK)
             calib_spec_clear(spec);
         free(spec);
@@ -41,18 +45,45 @@ static int check_sections(const char *file, const jc_ctx *raw)
     return rc;
 }
 
+static void validate_usage(void)
+{
+    printf("Usage: ipsim validate FILE [--json]\n\n"
+           "Checks FILE against the config language (docs/config.md): JSON syntax,\n"
+           "known keys, types and ranges of the scenario and of its \"trial\" section\n"
+           "(read by every command), and its \"projection\" and \"calibration\"\n"
+           "sections when present (what ipsim project and ipsim calibrate read).\n"
+           "Prints every problem to stderr as FILE:LINE:COL: PATH: message and exits 2\n"
+           "if there is one, else prints \"FILE: valid\" with the sections checked and\n"
+           "exits 0.\n"
+           "  --json   print {\"file\", \"valid\", \"sections\", \"policies\", \"errors\"} on\n"
+           "           stdout; each error is {\"file\", \"line\", \"col\", \"path\",\n"
+           "           \"message\"} (the problems still go to stderr as well)\n");
+}
+
+/* The human lines of a valid file: its figures and each section's state. */
+static void print_valid(const char *file, const ipsim_config *cfg, const int state[N_SECTIONS])
+{
+    printf("%s: valid (%zu policies, %g years, scale %g)\n", file, cfg->model.npolicies,
+           cfg->model.horizon_days / 365.25, cfg->model.scale);
+    printf("  scenario (run, population, policies, ...): checked\n");
+    printf("  \"trial\" section (ipsim trial, ipsim power): %s\n",
+           state[SEC_TRIAL] == SECTION_CHECKED ? "present, checked"
+                                               : "absent; the built-in trial design applies");
+    printf("  \"projection\" section (ipsim project): %s\n",
+           state[SEC_PROJECTION] == SECTION_CHECKED ? "present, checked"
+                                                    : "absent; ipsim project needs one");
+    printf("  \"calibration\" section (ipsim calibrate): %s\n",
+           state[SEC_CALIBRATION] == SECTION_CHECKED ? "present, checked"
+                                                     : "absent; ipsim calibrate needs one");
+}
+
 int cmd_validate(int argc, char **argv)
 {
     const char *file = NULL;
     bool json = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("Usage: ipsim validate FILE [--json]\n\n"
-                   "Checks FILE against the config language (docs/config.md): JSON syntax,\n"
-                   "known keys, types and ranges, and its \"projection\" and \"calibration\"\n"
-                   "sections when present. Prints every problem as FILE:LINE:COL: PATH:\n"
-                   "message and exits 2 if there is one, else prints \"FILE: valid\" and exits 0.\n"
-                   "  --json   print {\"file\":..., \"valid\":..., \"policies\":[...]} on stdout\n");
+            validate_usage();
             return EXIT_OK;
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
@@ -72,49 +103,67 @@ int cmd_validate(int argc, char **argv)
     }
     /* the file is read once (it may be a pipe); every check uses that text */
     jc_ctx *raw = jc_parse_file(file);
-    if (!raw)
+    cJSON *errors = json ? cJSON_CreateArray() : NULL;
+    if (!raw || (json && !errors)) {
+        jc_free(raw);
+        fprintf(stderr, "ipsim validate: out of memory\n");
         return EXIT_FAIL;
+    }
+    jc_sink sink = { stderr, errors };
+    const cJSON *root = jc_root(raw);
+    int state[N_SECTIONS];
+    for (int k = 0; k < N_SECTIONS; k++)
+        state[k] = !root ? SECTION_NOT_CHECKED
+                   : cJSON_GetObjectItemCaseSensitive(root, section_names[k]) ? SECTION_NOT_CHECKED
+                                                                              : SECTION_ABSENT;
     ipsim_config cfg;
     int rc;
-    if (!jc_root(raw)) { /* unreadable or malformed: report as any config load does */
-        for (size_t i = 0; i < jc_error_count(raw); i++)
-            fprintf(stderr, "%s\n", jc_error_message(raw, i));
-        rc = CONFIG_INVALID;
+    if (!root) { /* unreadable or malformed: report as any config load does */
+        rc = jc_report_errors(raw, &sink) ? CONFIG_NOMEM : CONFIG_INVALID;
     } else {
-        rc = config_load_text(file, jc_text(raw), jc_text_len(raw), &cfg, stderr);
-    }
-    if (rc == CONFIG_NOMEM) {
-        jc_free(raw);
-        return EXIT_FAIL;
+        rc = config_load_text_to(file, jc_text(raw), jc_text_len(raw), &cfg, &sink);
+        if (state[SEC_TRIAL] != SECTION_ABSENT) /* read with the scenario */
+            state[SEC_TRIAL] = SECTION_CHECKED;
     }
     if (rc == CONFIG_OK) {
-        int sections = check_sections(file, raw);
+        int sections = check_sections(file, raw, &sink, state);
+        for (int k = 0; k < N_SECTIONS; k++)
+            if (state[k] != SECTION_ABSENT)
+                state[k] = SECTION_CHECKED;
         if (sections != CONFIG_OK) {
             config_clear(&cfg);
-            if (sections == CONFIG_NOMEM) {
-                jc_free(raw);
-                return EXIT_FAIL;
-            }
-            rc = CONFIG_INVALID;
+            rc = sections;
         }
     }
     jc_free(raw);
+    if (rc == CONFIG_NOMEM) {
+        cJSON_Delete(errors);
+        fprintf(stderr, "ipsim validate: out of memory\n");
+        return EXIT_FAIL;
+    }
     if (json) {
+        static const char *const state_names[] = { "absent", "checked", "not checked" };
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "file", file);
         cJSON_AddBoolToObject(o, "valid", rc == CONFIG_OK);
+        cJSON *sec = cJSON_AddObjectToObject(o, "sections");
+        for (int k = 0; sec && k < N_SECTIONS; k++)
+            cJSON_AddStringToObject(sec, section_names[k], state_names[state[k]]);
         if (rc == CONFIG_OK) {
             cJSON *pols = cJSON_AddArrayToObject(o, "policies");
             for (size_t i = 0; i < cfg.model.npolicies; i++)
                 cJSON_AddItemToArray(pols, cJSON_CreateString(cfg.model.policy[i].name));
         }
+        if (o)
+            cJSON_AddItemToObject(o, "errors", errors);
+        else
+            cJSON_Delete(errors);
         report_print_json(stdout, o);
     }
     if (rc != CONFIG_OK)
         return EXIT_USAGE;
     if (!json)
-        printf("%s: valid (%zu policies, %g years, scale %g)\n", file, cfg.model.npolicies,
-               cfg.model.horizon_days / 365.25, cfg.model.scale);
+        print_valid(file, &cfg, state);
     config_clear(&cfg);
     return EXIT_OK;
 }

@@ -42,68 +42,124 @@ static void cell_count(char *buf, size_t len, const summary_value *v)
     snprintf(buf, len, "%.0f [%.0f, %.0f]", v->mean, v->lo, v->hi);
 }
 
-#define COL 26
-#define HEAD 30
+#define COL_MIN 26   /* narrowest policy column */
+#define CELL_LEN 64  /* a cell's text, at most 63 bytes (names have at most 31) */
+#define N_ROWS (1 + SUMMARY_N_MONTHS + 1 + N_STATE)
 
-static void row(FILE *f, const char *label, char cells[][64], size_t n)
+/* The table as text before it is printed: a label and one cell per policy
+ * for each row, so that every column can be as wide as its widest cell. */
+typedef struct table {
+    char label[N_ROWS][CELL_LEN];
+    char (*cells)[CELL_LEN]; /* [row * np + policy] */
+    size_t np, nrows;
+} table;
+
+static char *table_row(table *t, const char *label)
 {
-    fprintf(f, "%-*s", HEAD, label);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "  %-*s", COL, cells[i]);
-    fprintf(f, "\n");
+    snprintf(t->label[t->nrows], CELL_LEN, "%s", label);
+    return t->cells[t->nrows++ * t->np];
+}
+
+/* Prints rows [from, to): labels padded to the widest label, columns to
+ * their widest cell, two spaces between, nothing after the last cell. */
+static void table_print(FILE *f, const table *t, size_t from, size_t to, int head,
+                        const int *width)
+{
+    for (size_t r = from; r < to; r++) {
+        fprintf(f, "%-*s", head, t->label[r]);
+        for (size_t p = 0; p < t->np; p++) {
+            const char *c = t->cells[r * t->np + p];
+            if (p + 1 < t->np)
+                fprintf(f, "  %-*s", width[p], c);
+            else
+                fprintf(f, "  %s", c);
+        }
+        fprintf(f, "\n");
+    }
 }
 
 void report_run_table(FILE *f, const report_info *info, const policy_summary *sums)
 {
     const model_params *mp = &info->cfg->model;
     size_t np = mp->npolicies;
-    char (*cells)[64] = calloc(np, sizeof *cells);
-    if (!cells)
+    table t = { .np = np };
+    t.cells = calloc(N_ROWS * np, sizeof *t.cells);
+    int *width = calloc(np, sizeof *width);
+    if (!t.cells || !width) {
+        free(t.cells);
+        free(width);
         return;
+    }
     fprintf(f, "ipsim %s: %s\n", IPSIM_VERSION, info->cfg->source);
     if (info->cfg->description[0])
         fprintf(f, "%s\n", info->cfg->description);
-    fprintf(f, "%zu runs (%zu policies x %zu replications), %.3g years from %.0f, scale %g, seed %llu\n",
-            np * info->reps, np, info->reps, mp->horizon_days / DAYS_PER_YEAR, mp->start_year,
-            mp->scale, (unsigned long long)info->cfg->seed);
-    fprintf(f, "%llu events in %.2f s on %d threads (%.2fM events/s)\n",
+    fprintf(f, "%zu run%s (%zu polic%s x %zu replication%s), %.3g years from %.0f, scale %g, "
+            "seed %llu\n", np * info->reps, np * info->reps == 1 ? "" : "s", np,
+            np == 1 ? "y" : "ies", info->reps, info->reps == 1 ? "" : "s",
+            mp->horizon_days / DAYS_PER_YEAR, mp->start_year, mp->scale,
+            (unsigned long long)info->cfg->seed);
+    fprintf(f, "%llu events in %.2f s on %d thread%s (%.2fM events/s)\n",
             (unsigned long long)info->events, info->wall_seconds, info->threads,
+            info->threads == 1 ? "" : "s",
             info->wall_seconds > 0 ? (double)info->events / info->wall_seconds / 1e6 : 0.0);
     fprintf(f, "output: %s\n\n", info->output);
     fprintf(f, "Cohort: initial stock with a mental disorder (about %zu simulated people).\n",
             sums[0].cohort);
     fprintf(f, "Each cell: mean [2.5%%, 97.5%% of replications].\n\n");
 
+    char *c = table_row(&t, "");
     for (size_t p = 0; p < np; p++)
-        snprintf(cells[p], 64, "%s", mp->policy[p].name);
-    row(f, "", cells, np);
+        snprintf(c + p * CELL_LEN, CELL_LEN, "%s", mp->policy[p].name);
     for (int k = 0; k < SUMMARY_N_MONTHS; k++) {
-        char label[64];
+        char label[CELL_LEN];
         snprintf(label, sizeof label, "Ever employed by month %d", summary_months[k]);
+        c = table_row(&t, label);
         for (size_t p = 0; p < np; p++) {
             if (sums[p].month_in_horizon[k])
-                cell_share(cells[p], 64, &sums[p].ever_employed[k]);
+                cell_share(c + p * CELL_LEN, CELL_LEN, &sums[p].ever_employed[k]);
             else
-                snprintf(cells[p], 64, "beyond horizon");
+                snprintf(c + p * CELL_LEN, CELL_LEN, "beyond horizon");
         }
-        row(f, label, cells, np);
     }
+    c = table_row(&t, "Median days to first job");
     for (size_t p = 0; p < np; p++) {
         if (sums[p].cohort == 0)
-            snprintf(cells[p], 64, "n/a"); /* nobody in the cohort */
+            snprintf(c + p * CELL_LEN, CELL_LEN, "n/a"); /* nobody in the cohort */
         else
-            cell_days(cells[p], 64, &sums[p].median_days_to_first_job, info->reps);
+            cell_days(c + p * CELL_LEN, CELL_LEN, &sums[p].median_days_to_first_job, info->reps);
     }
-    row(f, "Median days to first job", cells, np);
-    fprintf(f, "\nPeople at the horizon (simulated, whole population)\n");
+    size_t first_state = t.nrows;
     for (int s = 0; s < N_STATE; s++) {
-        char label[64];
+        char label[CELL_LEN];
         snprintf(label, sizeof label, "  %s", claimant_state_label(s));
+        c = table_row(&t, label);
         for (size_t p = 0; p < np; p++)
-            cell_count(cells[p], 64, &sums[p].at_horizon[s]);
-        row(f, label, cells, np);
+            cell_count(c + p * CELL_LEN, CELL_LEN, &sums[p].at_horizon[s]);
     }
-    free(cells);
+    int head = 0;
+    for (size_t r = 0; r < t.nrows; r++) {
+        int n = (int)strlen(t.label[r]);
+        head = n > head ? n : head;
+    }
+    for (size_t p = 0; p < np; p++) {
+        width[p] = COL_MIN;
+        for (size_t r = 0; r < t.nrows; r++) {
+            int n = (int)strlen(t.cells[r * np + p]);
+            width[p] = n > width[p] ? n : width[p];
+        }
+    }
+    table_print(f, &t, 0, first_state, head, width);
+    fprintf(f, "\nPeople at the horizon (simulated, whole population)\n");
+    table_print(f, &t, first_state, t.nrows, head, width);
+    if (info->reps == 1)
+        fprintf(f, "\nOnly 1 replication: each interval is that one value, not a spread;\n"
+                "use --reps 20 or more for one.\n");
+    else if (info->reps < 10)
+        fprintf(f, "\nOnly %zu replications: each [2.5%%, 97.5%%] interval is little more than "
+                "the\nsmallest and largest of %zu values, not a reliable spread; use --reps 20 "
+                "or more.\n", info->reps, info->reps);
+    free(t.cells);
+    free(width);
 }
 
 static cJSON *value_json(const summary_value *v)

@@ -51,15 +51,41 @@ static void fmt_arm(char *buf, size_t len, const trial_outcome *o, double v)
         snprintf(buf, len, "%.1f%%", 100 * v);
 }
 
-static void design_lines(FILE *f, const trial_design *d)
+/* The fewest and most people the IPS arm can get: half of each full block of
+ * a region, and from its last, incomplete block of r people (the first r of
+ * a shuffled block) between r - block/2 and block/2 of them. */
+static void ips_arm_range(const trial_design *d, size_t *lo, size_t *hi)
+{
+    size_t half = (size_t)d->tp.block_size / 2;
+    *lo = *hi = 0;
+    for (int g = 0; g < N_REGION; g++) {
+        size_t full = d->per_region[g] / (2 * half), r = d->per_region[g] % (2 * half);
+        *lo += full * half + (r > half ? r - half : 0);
+        *hi += full * half + (r < half ? r : half);
+    }
+}
+
+/* The design; `people` (NULL for a power grid) gives the arms' actual sizes. */
+static void design_lines(FILE *f, const trial_design *d, const trial_person *people)
 {
     const trial_params *tp = &d->tp;
-    size_t arm_n[N_REGION];
-    for (int g = 0; g < N_REGION; g++)
-        arm_n[g] = d->per_region[g];
-    fprintf(f, "Design: %zu randomised 1:1 in permuted blocks of %d within region (%s %zu, %s %zu, "
-            "%s %zu),\n", d->n, tp->block_size, region_labels[0], arm_n[0], region_labels[1],
-            arm_n[1], region_labels[2], arm_n[2]);
+    size_t lo, hi;
+    ips_arm_range(d, &lo, &hi);
+    if (people) {
+        lo = 0;
+        for (size_t i = 0; i < d->n; i++)
+            lo += people[i].arm == ARM_IPS;
+        hi = lo;
+    }
+    fprintf(f, "Design: %zu randomised ", d->n);
+    if (lo == hi)
+        fprintf(f, "%zu:%zu (IPS:control) ", lo, d->n - lo);
+    fprintf(f, "in permuted blocks of %d within region (%s %zu, %s %zu, %s %zu),\n",
+            tp->block_size, region_labels[0], d->per_region[0], region_labels[1],
+            d->per_region[1], region_labels[2], d->per_region[2]);
+    if (lo != hi)
+        fprintf(f, "about 1:1 (IPS arm %zu to %zu of %zu: each region's last block is "
+                "incomplete),\n", lo, hi, d->n);
     fprintf(f, "recruited over %.0f months, followed %.0f months from randomisation.\n",
             tp->recruitment_days / DAYS_PER_MONTH, tp->follow_up_days / DAYS_PER_MONTH);
     if (tp->model == TRIAL_MODEL_CLAIMANT) {
@@ -93,7 +119,7 @@ void report_trial_table(FILE *f, const report_trial_info *r)
     const trial_plan *plan = r->plan;
     fprintf(f, "ipsim %s: simulated trial from %s (replication %zu, seed %llu)\n", IPSIM_VERSION,
             r->cfg->source, r->replication, (unsigned long long)r->seed);
-    design_lines(f, d);
+    design_lines(f, d, r->people);
     const trial_info *in = r->info;
     fprintf(f, "Received: IPS arm %zu IPS, %zu control, %zu none; control arm %zu control, %zu IPS, "
             "%zu none.\n", in->received[ARM_IPS][RECEIVED_IPS],
@@ -240,10 +266,11 @@ void report_power_table(FILE *f, const report_power_info *r)
     const trial_design *d0 = &pw->design[0];
     fprintf(f, "ipsim %s: simulated power from %s (%zu replications per point, seed %llu)\n",
             IPSIM_VERSION, r->cfg->source, pw->reps, (unsigned long long)pw->seed);
-    design_lines(f, d0);
-    fprintf(f, "%zu grid points x %zu replications in %.2f s on %d threads (pilot %.2f s). "
-            "Output: %s\n", pw->npoints, pw->reps, r->wall_seconds, r->threads, pw->pilot_seconds,
-            r->output);
+    design_lines(f, d0, NULL);
+    fprintf(f, "%zu grid point%s x %zu replication%s in %.2f s on %d thread%s (pilot %.2f s). "
+            "Output: %s\n", pw->npoints, pw->npoints == 1 ? "" : "s", pw->reps,
+            pw->reps == 1 ? "" : "s", r->wall_seconds, r->threads, r->threads == 1 ? "" : "s",
+            pw->pilot_seconds, r->output);
     size_t show_all = pw->npoints <= 3 ? pw->npoints : 1;
     if (pw->npoints > 1)
         fprintf(f, "The design line is the grid's first point (n = %zu, effect %g); the grid "

@@ -356,15 +356,16 @@ static void read_param(jc_ctx *ctx, const cJSON *o, const char *p, calib_spec *s
 
 /* Loads from `text` (len bytes, named `path`), or from the file `path` when
  * text is NULL. */
-static int spec_load(const char *path, const char *text, size_t len, calib_spec *s, FILE *err)
+static int spec_load(const char *path, const char *text, size_t len, calib_spec *s,
+                     const jc_sink *sink)
 {
     static const char *const keys[] = { "parameters", "scale", "replications", "seed",
                                         "max_evaluations", "size_tolerance", "initial_step", "restarts",
                                         "source", "note" };
     memset(s, 0, sizeof *s);
     snprintf(s->config_path, sizeof s->config_path, "%s", path);
-    int rc = text ? config_load_text(path, text, len, &s->cfg, err)
-                  : config_load(path, &s->cfg, err);
+    int rc = text ? config_load_text_to(path, text, len, &s->cfg, sink)
+                  : config_load(path, &s->cfg, sink->stream);
     if (rc != CONFIG_OK)
         return rc == CONFIG_NOMEM ? CALIB_NOMEM : CALIB_INVALID;
     s->tree = cJSON_Parse(s->cfg.resolved_json);
@@ -441,9 +442,7 @@ static int spec_load(const char *path, const char *text, size_t len, calib_spec 
     }
     rc = CALIB_OK;
     if (jc_error_count(ctx) > 0) {
-        for (size_t i = 0; i < jc_error_count(ctx); i++)
-            fprintf(err, "%s\n", jc_error_message(ctx, i));
-        rc = CALIB_INVALID;
+        rc = jc_report_errors(ctx, sink) ? CALIB_NOMEM : CALIB_INVALID;
         calib_spec_clear(s);
     }
     jc_free(ctx);
@@ -452,13 +451,21 @@ static int spec_load(const char *path, const char *text, size_t len, calib_spec 
 
 int calib_spec_load(const char *path, calib_spec *s, FILE *err)
 {
-    return spec_load(path, NULL, 0, s, err);
+    jc_sink sink = { err, NULL };
+    return spec_load(path, NULL, 0, s, &sink);
 }
 
 int calib_spec_load_text(const char *name, const char *text, size_t len, calib_spec *s,
                          FILE *err)
 {
-    return spec_load(name, text ? text : "", text ? len : 0, s, err);
+    jc_sink sink = { err, NULL };
+    return spec_load(name, text ? text : "", text ? len : 0, s, &sink);
+}
+
+int calib_spec_load_text_to(const char *name, const char *text, size_t len, calib_spec *s,
+                            const jc_sink *sink)
+{
+    return spec_load(name, text ? text : "", text ? len : 0, s, sink);
 }
 
 void calib_spec_clear(calib_spec *s)

@@ -78,6 +78,10 @@ int calib_spec_load(const char *path, calib_spec *s, FILE *err);
 /* The same for config text held in memory, named `name` in messages. */
 int calib_spec_load_text(const char *name, const char *text, size_t len, calib_spec *s,
                          FILE *err);
+/* The same with the problems sent to `sink` (see jc_sink); CALIB_NOMEM also
+ * when its list could not grow. */
+int calib_spec_load_text_to(const char *name, const char *text, size_t len, calib_spec *s,
+                            const jc_sink *sink);
 void calib_spec_clear(calib_spec *s);
 
 /* Checks that the run of spec covers every target year; prints problems

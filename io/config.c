@@ -589,7 +589,7 @@ static void check_whole(jc_ctx *ctx, const ipsim_config *cfg)
         jc_error(ctx, "population.stock.people", "people x scale is above 4e9");
 }
 
-static int load_base(ipsim_config *base, FILE *err, jc_ctx **base_ctx)
+static int load_base(ipsim_config *base, const jc_sink *sink, jc_ctx **base_ctx)
 {
     size_t len;
     const char *text = config_default_text(&len);
@@ -602,20 +602,19 @@ static int load_base(ipsim_config *base, FILE *err, jc_ctx **base_ctx)
         read_config(ctx, base, &empty);
     }
     if (jc_error_count(ctx) > 0) {
-        for (size_t i = 0; i < jc_error_count(ctx); i++)
-            fprintf(err, "%s\n", jc_error_message(ctx, i));
+        int rc = jc_report_errors(ctx, sink) ? CONFIG_NOMEM : CONFIG_INVALID;
         jc_free(ctx);
-        return CONFIG_INVALID;
+        return rc;
     }
     *base_ctx = ctx;
     return CONFIG_OK;
 }
 
-static int load_ctx(jc_ctx *user, ipsim_config *cfg, FILE *err)
+static int load_ctx(jc_ctx *user, ipsim_config *cfg, const jc_sink *sink)
 {
     ipsim_config base;
     jc_ctx *base_ctx = NULL;
-    int rc = load_base(&base, err, &base_ctx);
+    int rc = load_base(&base, sink, &base_ctx);
     if (rc != CONFIG_OK)
         return rc;
     *cfg = base;
@@ -627,10 +626,9 @@ static int load_ctx(jc_ctx *user, ipsim_config *cfg, FILE *err)
         check_whole(base_ctx, cfg);
     jc_ctx *report = user ? user : base_ctx;
     if (jc_error_count(report) > 0) {
-        for (size_t i = 0; i < jc_error_count(report); i++)
-            fprintf(err, "%s\n", jc_error_message(report, i));
+        rc = jc_report_errors(report, sink) ? CONFIG_NOMEM : CONFIG_INVALID;
         jc_free(base_ctx);
-        return CONFIG_INVALID;
+        return rc;
     }
     snprintf(cfg->source, sizeof cfg->source, "%s", user ? jc_filename(user) : "built-in default");
     cfg->resolved_json = resolve_json(jc_root(base_ctx), user ? jc_root(user) : NULL);
@@ -640,12 +638,24 @@ static int load_ctx(jc_ctx *user, ipsim_config *cfg, FILE *err)
 
 int config_load(const char *path, ipsim_config *cfg, FILE *err)
 {
+    jc_sink sink = { err, NULL };
     if (!path)
-        return load_ctx(NULL, cfg, err);
+        return load_ctx(NULL, cfg, &sink);
     jc_ctx *ctx = jc_parse_file(path);
     if (!ctx)
         return CONFIG_NOMEM;
-    int rc = load_ctx(ctx, cfg, err);
+    int rc = load_ctx(ctx, cfg, &sink);
+    jc_free(ctx);
+    return rc;
+}
+
+int config_load_text_to(const char *name, const char *text, size_t len, ipsim_config *cfg,
+                        const jc_sink *sink)
+{
+    jc_ctx *ctx = jc_parse(name, text, len);
+    if (!ctx)
+        return CONFIG_NOMEM;
+    int rc = load_ctx(ctx, cfg, sink);
     jc_free(ctx);
     return rc;
 }
@@ -653,12 +663,8 @@ int config_load(const char *path, ipsim_config *cfg, FILE *err)
 int config_load_text(const char *name, const char *text, size_t len, ipsim_config *cfg,
                      FILE *err)
 {
-    jc_ctx *ctx = jc_parse(name, text, len);
-    if (!ctx)
-        return CONFIG_NOMEM;
-    int rc = load_ctx(ctx, cfg, err);
-    jc_free(ctx);
-    return rc;
+    jc_sink sink = { err, NULL };
+    return config_load_text_to(name, text, len, cfg, &sink);
 }
 
 void config_clear(ipsim_config *cfg)

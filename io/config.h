@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <cjson/cJSON.h>
+#include "io/json_check.h"
 #include "models/params.h"
 #include "models/trial.h"
 
@@ -36,6 +37,10 @@ int config_load(const char *path, ipsim_config *cfg, FILE *err);
 /* Loads config text held in memory (for tests and embedded scenarios). */
 int config_load_text(const char *name, const char *text, size_t len, ipsim_config *cfg,
                      FILE *err);
+/* config_load_text with the problems sent to `sink` (printed, listed or
+ * both; see jc_sink). CONFIG_NOMEM also when the list could not grow. */
+int config_load_text_to(const char *name, const char *text, size_t len, ipsim_config *cfg,
+                        const jc_sink *sink);
 
 void config_clear(ipsim_config *cfg);
 

@@ -119,12 +119,26 @@ static void read_capacity(jc_ctx *ctx, const cJSON *o, const char *path, const c
         *caseload = (int)k;
 }
 
+/* A grid of numbers within [min, max]; whole numbers only when `whole`
+ * (each other value reported at its own index). */
 static void read_grid(jc_ctx *ctx, const cJSON *o, const char *path, const char *key, double min,
-                      double max, double *out, size_t *n)
+                      double max, bool whole, double *out, size_t *n)
 {
     double v[16];
     size_t k;
-    if (jc_number_array(ctx, o, path, key, min, max, v, 16, &k, false)) {
+    if (!jc_number_array(ctx, o, path, key, min, max, v, 16, &k, false))
+        return;
+    bool ok = true;
+    for (size_t i = 0; whole && i < k; i++) {
+        if (v[i] != floor(v[i])) {
+            char p[PATH_LEN], q[PATH_LEN + 24];
+            snprintf(q, sizeof q, "%s[%zu]", jc_join(p, sizeof p, path, key), i);
+            jc_error(ctx, q, "%.15g is not a whole number of participants (allowed %.15g..%.15g)",
+                     v[i], min, max);
+            ok = false;
+        }
+    }
+    if (ok) {
         memcpy(out, v, k * sizeof *v);
         *n = k;
     }
@@ -332,8 +346,8 @@ void config_trial_read(jc_ctx *ctx, const cJSON *root, const model_params *mp, t
         long long r = (long long)tp->power_reps;
         if (jc_integer(ctx, pw, q, "replications", 1, 10000000, false, &r))
             tp->power_reps = (size_t)r;
-        read_grid(ctx, pw, q, "n", 4, 1e6, tp->n_grid, &tp->n_grid_len);
-        read_grid(ctx, pw, q, "effect", -10, 10, tp->effect_grid, &tp->effect_grid_len);
+        read_grid(ctx, pw, q, "n", 4, 1e6, true, tp->n_grid, &tp->n_grid_len);
+        read_grid(ctx, pw, q, "effect", -10, 10, false, tp->effect_grid, &tp->effect_grid_len);
     }
 
     double total = 0;

@@ -1,7 +1,8 @@
 /* json_check: strict, located reading of JSON configuration files on top of cJSON.
  * Invariants: a ctx owns a NUL-terminated copy of its text and, only when that text is
  * strict RFC 8259 JSON without duplicate keys, the cJSON tree built from it; errors are
- * owned strings kept in order and never repeated; nothing global is ever written.
+ * owned strings kept in order and never repeated, each with its line, column and path
+ * kept apart for structured reports; nothing global is ever written.
  */
 #include "io/json_check.h"
 
@@ -19,12 +20,20 @@
 #define JC_SHARE_TOLERANCE 1e-6
 #define JC_NO_INDEX (-1LL)
 
+/* One recorded error: the whole line as printed, and its parts. */
+typedef struct jc_err {
+    char *text;          /* "FILE:LINE:COL: PATH: message" */
+    char *path;          /* NULL when the error names no path */
+    int line, col;       /* 0 when not located */
+    size_t msg_off;      /* where the message starts in text */
+} jc_err;
+
 struct jc_ctx {
     char *filename;
     char *text;          /* copy of the input; text[len] == '\0' */
     size_t len;
     cJSON *root;         /* NULL when the text was rejected */
-    char **errors;
+    jc_err *errors;
     size_t n_errors;
     size_t cap_errors;
     size_t lost_errors;  /* errors that could not be stored for lack of memory */
@@ -793,54 +802,62 @@ static int jc_find(const jc_ctx *ctx, const char *path, const char *key, long lo
 static void record_v(jc_ctx *ctx, bool located, size_t off, const char *path, const char *key,
                      long long index, const char *fmt, va_list ap)
 {
-    jc_sb sb = {0};
+    jc_sb sb = {0}, ps = {0};
     bool has_path = path && *path;
+    int line = 0, col = 0;
+    if (has_path)
+        sb_puts(&ps, path);
+    if (key) {
+        if (has_path)
+            sb_puts(&ps, ".");
+        sb_escaped(&ps, key, strlen(key));
+        has_path = true;
+    }
+    if (index != JC_NO_INDEX) {
+        sb_printf(&ps, "[%lld]", index);
+        has_path = true;
+    }
+    char *where = has_path ? sb_take(&ps) : NULL;
     sb_puts(&sb, ctx->filename);
     if (located) {
-        int line, col;
         offset_to_line_col(ctx->text, ctx->len, off, &line, &col);
         sb_printf(&sb, ":%d:%d", line, col);
     }
     sb_puts(&sb, ": ");
-    if (has_path)
-        sb_puts(&sb, path);
-    if (key) {
-        if (has_path)
-            sb_puts(&sb, ".");
-        sb_escaped(&sb, key, strlen(key));
-        has_path = true;
-    }
-    if (index != JC_NO_INDEX) {
-        sb_printf(&sb, "[%lld]", index);
-        has_path = true;
-    }
-    if (has_path)
+    if (where) {
+        sb_puts(&sb, where);
         sb_puts(&sb, ": ");
+    }
+    size_t msg_off = sb.len;
     sb_vprintf(&sb, fmt, ap);
     char *msg = sb_take(&sb);
-    if (!msg) {
+    if (!msg || (has_path && !where)) {
+        free(msg);
+        free(where);
         ctx->lost_errors++;
         return;
     }
     for (size_t i = 0; i < ctx->n_errors; i++) {
-        if (strcmp(ctx->errors[i], msg) == 0) {
+        if (strcmp(ctx->errors[i].text, msg) == 0) {
             free(msg);
+            free(where);
             return;
         }
     }
     if (ctx->n_errors == ctx->cap_errors) {
         size_t cap = ctx->cap_errors ? 2 * ctx->cap_errors : 8;
-        char **grown = cap > SIZE_MAX / sizeof *grown ? NULL
-                                                      : realloc(ctx->errors, cap * sizeof *grown);
+        jc_err *grown = cap > SIZE_MAX / sizeof *grown ? NULL
+                                                       : realloc(ctx->errors, cap * sizeof *grown);
         if (!grown) {
             free(msg);
+            free(where);
             ctx->lost_errors++;
             return;
         }
         ctx->errors = grown;
         ctx->cap_errors = cap;
     }
-    ctx->errors[ctx->n_errors++] = msg;
+    ctx->errors[ctx->n_errors++] = (jc_err){ msg, where, line, col, msg_off };
 }
 
 static void record_at(jc_ctx *ctx, bool located, size_t off, const char *path, const char *fmt, ...)
@@ -1128,8 +1145,10 @@ void jc_free(jc_ctx *ctx)
     if (!ctx)
         return;
     cJSON_Delete(ctx->root);
-    for (size_t i = 0; i < ctx->n_errors; i++)
-        free(ctx->errors[i]);
+    for (size_t i = 0; i < ctx->n_errors; i++) {
+        free(ctx->errors[i].text);
+        free(ctx->errors[i].path);
+    }
     free(ctx->errors);
     free(ctx->text);
     free(ctx->filename);
@@ -1174,7 +1193,48 @@ const char *jc_error_message(const jc_ctx *ctx, size_t i)
 {
     if (!ctx || i >= ctx->n_errors + ctx->lost_errors)
         return NULL;
-    return i < ctx->n_errors ? ctx->errors[i] : jc_lost_message;
+    return i < ctx->n_errors ? ctx->errors[i].text : jc_lost_message;
+}
+
+/* {"file", "line", "col", "path", "message"} of error i; NULL when out of memory. */
+static cJSON *error_json(const jc_ctx *ctx, size_t i)
+{
+    const jc_err *e = i < ctx->n_errors ? &ctx->errors[i] : NULL;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    bool ok = (ctx->filename ? cJSON_AddStringToObject(o, "file", ctx->filename)
+                             : cJSON_AddNullToObject(o, "file"))
+              && (e && e->line ? cJSON_AddNumberToObject(o, "line", e->line)
+                               : cJSON_AddNullToObject(o, "line"))
+              && (e && e->line ? cJSON_AddNumberToObject(o, "col", e->col)
+                               : cJSON_AddNullToObject(o, "col"))
+              && (e && e->path ? cJSON_AddStringToObject(o, "path", e->path)
+                               : cJSON_AddNullToObject(o, "path"))
+              && cJSON_AddStringToObject(o, "message",
+                                         e ? e->text + e->msg_off : jc_lost_message);
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+int jc_report_errors(const jc_ctx *ctx, const jc_sink *sink)
+{
+    int rc = 0;
+    for (size_t i = 0; sink && i < jc_error_count(ctx); i++) {
+        if (sink->stream)
+            fprintf(sink->stream, "%s\n", jc_error_message(ctx, i));
+        if (sink->list) {
+            cJSON *o = error_json(ctx, i);
+            if (!o || !cJSON_AddItemToArray(sink->list, o)) {
+                cJSON_Delete(o);
+                rc = -1;
+            }
+        }
+    }
+    return rc;
 }
 
 int jc_locate(const jc_ctx *ctx, const char *path, int *line, int *col)

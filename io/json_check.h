@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cjson/cJSON.h>
 
 typedef struct jc_ctx jc_ctx;
@@ -44,6 +45,21 @@ void jc_error(jc_ctx *ctx, const char *path, const char *fmt, ...)
 
 size_t jc_error_count(const jc_ctx *ctx);
 const char *jc_error_message(const jc_ctx *ctx, size_t i);
+
+/* Where a loader sends the problems it finds: each is printed to `stream`
+ * (when not NULL) as one line, the text jc_error_message gives, and appended
+ * to the cJSON array `list` (when not NULL) as an object {"file", "line",
+ * "col", "path", "message"}; line, col and path are null when the error has
+ * none, and message is the text after "PATH: ". */
+typedef struct jc_sink {
+    FILE *stream;
+    cJSON *list;
+} jc_sink;
+
+/* Sends every error of ctx, in order, to `sink` (NULL: nowhere). 0, or -1
+ * when an entry could not be added to the list for lack of memory (the
+ * stream still gets every line). */
+int jc_report_errors(const jc_ctx *ctx, const jc_sink *sink);
 
 /* Line and column (1-based) where the value at `path` starts in the text;
  * 0 on success, -1 if the path cannot be found. */

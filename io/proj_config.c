@@ -19,6 +19,18 @@ static long policy_named(const model_params *mp, const char *name)
     return -1;
 }
 
+/* "'x' is not the name of a policy of this config (policies: a, b, c)" at `path`. */
+static void no_such_policy(jc_ctx *ctx, const char *path, const model_params *mp,
+                           const char *name)
+{
+    char names[MAX_POLICIES * 34] = "";
+    for (size_t i = 0; i < mp->npolicies; i++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                 mp->policy[i].name);
+    jc_error(ctx, path, "'%s' is not the name of a policy of this config (policies: %s)", name,
+             names);
+}
+
 static void read_differences(jc_ctx *ctx, const cJSON *o, proj_config *pc)
 {
     static const char *const keys[] = { "scenario", "minus", "source", "note" };
@@ -52,11 +64,9 @@ static void read_differences(jc_ctx *ctx, const cJSON *o, proj_config *pc)
         bool hb = jc_string(ctx, e, p, "minus", true, &sb);
         long ia = ha ? policy_named(mp, sa) : -1, ib = hb ? policy_named(mp, sb) : -1;
         if (ha && ia < 0)
-            jc_error(ctx, jc_join(q, sizeof q, p, "scenario"),
-                     "'%s' is not the name of a policy of this config", sa);
+            no_such_policy(ctx, jc_join(q, sizeof q, p, "scenario"), mp, sa);
         if (hb && ib < 0)
-            jc_error(ctx, jc_join(q, sizeof q, p, "minus"),
-                     "'%s' is not the name of a policy of this config", sb);
+            no_such_policy(ctx, jc_join(q, sizeof q, p, "minus"), mp, sb);
         if (ia >= 0 && ib >= 0 && ia == ib)
             jc_error(ctx, p, "a scenario minus itself is always 0");
         if (ia >= 0 && ib >= 0) {
@@ -99,15 +109,34 @@ static void read_benefits(jc_ctx *ctx, const cJSON *o, proj_wages *w)
     }
 }
 
+/* Checks that the run covers the years: each year that falls outside is
+ * reported at its own key, first_year after last_year at last_year. */
+static void check_years(jc_ctx *ctx, const model_params *mp, long long fy, long long ly)
+{
+    char run[160];
+    snprintf(run, sizeof run, "years %lld..%lld need the run to cover 1 January %lld to "
+             "31 December %lld (run: 1 January %.0f plus %.4g years)", fy, ly, fy, ly,
+             mp->start_year, mp->horizon_days / DAYS_PER_YEAR);
+    if (fy > ly) {
+        jc_error(ctx, "projection.last_year", "%lld is before first_year %lld", ly, fy);
+        return;
+    }
+    if (!projection_starts_by(mp, (int)fy))
+        jc_error(ctx, "projection.first_year", "%lld is before the run starts: %s", fy, run);
+    if (!projection_lasts_to(mp, (int)ly))
+        jc_error(ctx, "projection.last_year", "%lld is after the run ends: %s", ly, run);
+}
+
 /* Loads from `text` (len bytes, named `name`), or from the file `name` when
  * text is NULL. */
-static int load(const char *name, const char *text, size_t len, proj_config *pc, FILE *err)
+static int load(const char *name, const char *text, size_t len, proj_config *pc,
+                const jc_sink *sink)
 {
     static const char *const keys[] = { "first_year", "last_year", "replications", "differences",
                                         "benefits", "source", "note" };
     memset(pc, 0, sizeof *pc);
-    int rc = text ? config_load_text(name, text, len, &pc->cfg, err)
-                  : config_load(name, &pc->cfg, err);
+    int rc = text ? config_load_text_to(name, text, len, &pc->cfg, sink)
+                  : config_load(name, &pc->cfg, sink->stream);
     if (rc != CONFIG_OK)
         return rc == CONFIG_NOMEM ? PROJ_NOMEM : PROJ_INVALID;
     jc_ctx *ctx = text ? jc_parse(name, text, len) : jc_parse_file(name);
@@ -127,20 +156,14 @@ static int load(const char *name, const char *text, size_t len, proj_config *pc,
         pc->replications = pc->cfg.replications;
         pc->first_year = (int)fy;
         pc->last_year = (int)ly;
-        if (fy && ly && !projection_covers(&pc->cfg.model, (int)fy, (int)ly))
-            jc_error(ctx, "projection.last_year",
-                     "years %lld..%lld need the run to cover 1 January %lld to 31 December "
-                     "%lld (run: 1 January %.0f plus %.4g years)",
-                     fy, ly, fy, ly, pc->cfg.model.start_year,
-                     pc->cfg.model.horizon_days / DAYS_PER_YEAR);
+        if (fy && ly)
+            check_years(ctx, &pc->cfg.model, fy, ly);
         read_differences(ctx, o, pc);
         read_benefits(ctx, o, &pc->wages);
     }
     rc = PROJ_OK;
     if (jc_error_count(ctx) > 0) {
-        for (size_t i = 0; i < jc_error_count(ctx); i++)
-            fprintf(err, "%s\n", jc_error_message(ctx, i));
-        rc = PROJ_INVALID;
+        rc = jc_report_errors(ctx, sink) ? PROJ_NOMEM : PROJ_INVALID;
         config_clear(&pc->cfg);
     } else {
         projection_benefits(&pc->wages, &pc->benefits);
@@ -151,13 +174,21 @@ static int load(const char *name, const char *text, size_t len, proj_config *pc,
 
 int proj_config_load(const char *path, proj_config *pc, FILE *err)
 {
-    return load(path, NULL, 0, pc, err);
+    jc_sink sink = { err, NULL };
+    return load(path, NULL, 0, pc, &sink);
 }
 
 int proj_config_load_text(const char *name, const char *text, size_t len, proj_config *pc,
                           FILE *err)
 {
-    return load(name, text ? text : "", text ? len : 0, pc, err);
+    jc_sink sink = { err, NULL };
+    return load(name, text ? text : "", text ? len : 0, pc, &sink);
+}
+
+int proj_config_load_text_to(const char *name, const char *text, size_t len, proj_config *pc,
+                             const jc_sink *sink)
+{
+    return load(name, text ? text : "", text ? len : 0, pc, sink);
 }
 
 void proj_config_clear(proj_config *pc)

@@ -32,6 +32,10 @@ int proj_config_load(const char *path, proj_config *pc, FILE *err);
 /* The same for config text held in memory, named `name` in messages. */
 int proj_config_load_text(const char *name, const char *text, size_t len, proj_config *pc,
                           FILE *err);
+/* The same with the problems sent to `sink` (see jc_sink); PROJ_NOMEM also
+ * when its list could not grow. */
+int proj_config_load_text_to(const char *name, const char *text, size_t len, proj_config *pc,
+                             const jc_sink *sink);
 void proj_config_clear(proj_config *pc);
 
 #endif

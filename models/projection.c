@@ -58,11 +58,21 @@ static long month_index(double start_year, int year)
     return lround(((double)year - start_year) * 12.0);
 }
 
-bool projection_covers(const model_params *p, int first_year, int last_year)
+bool projection_starts_by(const model_params *p, int year)
+{
+    return month_index(p->start_year, year) >= 0;
+}
+
+bool projection_lasts_to(const model_params *p, int year)
 {
     long months = (long)(p->horizon_days / DAYS_PER_MONTH + 1e-9);
-    return first_year <= last_year && month_index(p->start_year, first_year) >= 0
-           && month_index(p->start_year, last_year + 1) <= months;
+    return month_index(p->start_year, year + 1) <= months;
+}
+
+bool projection_covers(const model_params *p, int first_year, int last_year)
+{
+    return first_year <= last_year && projection_starts_by(p, first_year)
+           && projection_lasts_to(p, last_year);
 }
 
 /* Yearly indicators of one run. */

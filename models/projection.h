@@ -77,8 +77,12 @@ typedef struct proj_result {
     ((((size_t)(pol) * (r)->reps + (rep)) * (r)->nyears + (y)) * N_PI + (i))
 
 /* Whether the run of p covers 31 December of last_year and 1 January of
- * first_year. */
+ * first_year, with first_year <= last_year. */
 bool projection_covers(const model_params *p, int first_year, int last_year);
+/* Whether the run of p has begun by 1 January of `year`. */
+bool projection_starts_by(const model_params *p, int year);
+/* Whether the run of p lasts to the end of 31 December of `year`. */
+bool projection_lasts_to(const model_params *p, int year);
 
 typedef struct proj_progress {
     atomic_size_t runs_done;

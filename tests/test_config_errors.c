@@ -260,3 +260,133 @@ Test(config_errors, trial_default_beyond_a_shorter_follow_up)
                      "follow_up_months 6", NULL } };
     check_bad(&c);
 }
+
+/* The "errors" of `validate --json`, each rebuilt as FILE:LINE:COL: PATH:
+ * message, must be exactly the lines on stderr, in order. Returns the
+ * parsed output (caller frees). */
+static cJSON *validate_json(const char *file, int status, size_t nerrors, char *err,
+                            size_t errlen)
+{
+    char cmd[512], so[16384];
+    snprintf(cmd, sizeof cmd, "validate %s --json", file);
+    int st = tu_run_ipsim(cmd, so, sizeof so, err, errlen);
+    cr_expect_eq(st, status, "exit status %d: %s", st, err);
+    cJSON *o = cJSON_Parse(so);
+    cr_assert_not_null(o, "not JSON: %s", so);
+    const cJSON *errors = cJSON_GetObjectItemCaseSensitive(o, "errors");
+    cr_assert(cJSON_IsArray(errors), "%s", so);
+    cr_expect_eq((size_t)cJSON_GetArraySize(errors), nerrors, "%s", so);
+    const char *line = err;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, errors) {
+        char rebuilt[2048], loc[64] = "", path[512] = "";
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "file");
+        const cJSON *l = cJSON_GetObjectItemCaseSensitive(e, "line");
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "col");
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "path");
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
+        cr_assert(cJSON_IsString(f) && cJSON_IsString(m), "%s", so);
+        cr_expect_eq(cJSON_IsNumber(l), cJSON_IsNumber(c));
+        if (cJSON_IsNumber(l))
+            snprintf(loc, sizeof loc, ":%d:%d", l->valueint, c->valueint);
+        if (cJSON_IsString(p))
+            snprintf(path, sizeof path, "%s: ", p->valuestring);
+        else
+            cr_expect(cJSON_IsNull(p), "%s", so);
+        snprintf(rebuilt, sizeof rebuilt, "%s%s: %s%s\n", f->valuestring, loc, path,
+                 m->valuestring);
+        size_t n = strlen(rebuilt);
+        cr_expect(strncmp(line, rebuilt, n) == 0, "expected\n%s at\n%s", rebuilt, line);
+        const char *next = strchr(line, '\n');
+        line = next ? next + 1 : line + strlen(line);
+    }
+    cr_expect_str_eq(line, "", "stderr has more lines than errors: %s", line);
+    return o;
+}
+
+static const char *section_state(const cJSON *o, const char *name)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "sections");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, name);
+    return cJSON_IsString(v) ? v->valuestring : "(missing)";
+}
+
+Test(config_errors, validate_json_lists_every_error_as_on_stderr)
+{
+    char dir[64], cfg[128], err[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/v.json", dir);
+    /* two problems in the scenario */
+    cr_assert_eq(tu_write_file(cfg, "{\"run\": {\"years\": 3, \"yeers\": 2},\n"
+                                    " \"policies\": [{\"name\": \"a\", \"type\": \"ipz\"}]}"), 0);
+    cJSON *o = validate_json(cfg, 2, 2, err, sizeof err);
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "valid")));
+    const cJSON *e1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "errors"), 1);
+    cr_expect_eq(cJSON_GetObjectItemCaseSensitive(e1, "line")->valueint, 2);
+    cr_expect_eq(cJSON_GetObjectItemCaseSensitive(e1, "col")->valueint, 37);
+    cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(e1, "path")->valuestring,
+                     "policies[0].type");
+    cr_expect(strstr(cJSON_GetObjectItemCaseSensitive(e1, "message")->valuestring,
+                     "'ipz' is not allowed") != NULL);
+    cr_expect_str_eq(section_state(o, "projection"), "absent");
+    cJSON_Delete(o);
+
+    /* problems of the projection section (a second reader) are listed too */
+    cr_assert_eq(tu_write_file(cfg, "{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\":"
+                                    " 2017, \"last_year\": 2018,\n \"bogus\": 1}}"), 0);
+    o = validate_json(cfg, 2, 2, err, sizeof err);
+    cr_expect(strstr(err, "v.json:3:2: projection: unknown key 'bogus'") != NULL, "%s", err);
+    cr_expect_str_eq(section_state(o, "projection"), "checked");
+    cr_expect_str_eq(section_state(o, "calibration"), "absent");
+    cJSON_Delete(o);
+
+    /* malformed JSON: located, but no path */
+    cr_assert_eq(tu_write_file(cfg, "{\"run\": "), 0);
+    o = validate_json(cfg, 2, 1, err, sizeof err);
+    const cJSON *e0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "errors"), 0);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e0, "path")));
+    cr_expect_eq(cJSON_GetObjectItemCaseSensitive(e0, "col")->valueint, 9);
+    cr_expect_str_eq(section_state(o, "projection"), "not checked");
+    cJSON_Delete(o);
+    unlink(cfg);
+
+    /* a missing file: neither located nor a path */
+    o = validate_json(cfg, 2, 1, err, sizeof err);
+    e0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "errors"), 0);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e0, "line")));
+    cr_expect(strstr(cJSON_GetObjectItemCaseSensitive(e0, "message")->valuestring,
+                     "cannot open") != NULL);
+    cJSON_Delete(o);
+    rmdir(dir);
+
+    /* a valid file: no errors, nothing on stderr */
+    snprintf(cfg, sizeof cfg, "%s/configs/projection_2035.json", IPSIM_SOURCE_DIR);
+    o = validate_json(cfg, 0, 0, err, sizeof err);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "valid")));
+    cr_expect_str_eq(section_state(o, "projection"), "checked");
+    cr_expect_str_eq(section_state(o, "trial"), "absent");
+    cJSON_Delete(o);
+}
+
+Test(config_errors, validate_says_which_sections_it_checked)
+{
+    char cmd[512], err[4096], so[4096];
+    snprintf(cmd, sizeof cmd, "validate %s/configs/projection_2035.json", IPSIM_SOURCE_DIR);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "\"projection\" section (ipsim project): present, checked") != NULL,
+              "%s", so);
+    cr_expect(strstr(so, "\"calibration\" section (ipsim calibrate): absent") != NULL, "%s", so);
+    cr_expect(strstr(so, "\"trial\" section (ipsim trial, ipsim power): absent") != NULL, "%s",
+              so);
+    snprintf(cmd, sizeof cmd, "validate %s/configs/trial_belgium_realised.json",
+             IPSIM_SOURCE_DIR);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "\"trial\" section (ipsim trial, ipsim power): present, checked") != NULL,
+              "%s", so);
+    cr_expect(strstr(so, "\"projection\" section (ipsim project): absent") != NULL, "%s", so);
+    snprintf(cmd, sizeof cmd, "validate %s/configs/calibration/belgium_history.json",
+             IPSIM_SOURCE_DIR);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "\"calibration\" section (ipsim calibrate): present, checked") != NULL,
+              "%s", so);
+}

@@ -331,3 +331,33 @@ Test(output, interrupted_run_leaves_no_file)
     closedir(dd);
     rmdir(dir);
 }
+
+/* Without -o the file is CONFIG's base name with .h5 in the current
+ * directory, not next to CONFIG, as run --help says. */
+Test(output, default_output_goes_to_the_current_directory)
+{
+    char cfgdir[64], cwd[64], cfg[128], cmd[1024], path[160], help[8192], err[4096];
+    cr_assert_not_null(tu_tmpdir(cfgdir));
+    cr_assert_not_null(tu_tmpdir(cwd));
+    snprintf(cfg, sizeof cfg, "%s/scenario.json", cfgdir);
+    cr_assert_eq(tu_write_file(cfg, scenario), 0);
+    snprintf(cmd, sizeof cmd, "cd %s && %s run %s --reps 1 --threads 1 --quiet >%s/so 2>%s/se",
+             cwd, IPSIM_BINARY, cfg, cwd, cwd);
+    int st = system(cmd);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+    snprintf(path, sizeof path, "%s/scenario.h5", cwd);
+    cr_expect(tu_file_exists(path), "no %s", path);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/scenario.h5", cfgdir);
+    cr_expect_not(tu_file_exists(path), "written next to the config");
+    const char *rm[] = { "so", "se" };
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", cwd, rm[i]);
+        unlink(path);
+    }
+    unlink(cfg);
+    rmdir(cfgdir);
+    rmdir(cwd);
+    cr_expect_eq(tu_run_ipsim("run --help", help, sizeof help, err, sizeof err), 0);
+    cr_expect(strstr(help, "written in the current directory") != NULL, "%s", help);
+}

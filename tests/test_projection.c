@@ -237,12 +237,49 @@ Test(projection_errors, years_outside_the_run)
                          "projection.last_year", "need the run to cover");
 }
 
+/* each year is reported at its own key (file:line:col of that key's value) */
+Test(projection_errors, each_year_outside_the_run_at_its_own_key)
+{
+    /* the default run starts on 1 January 2017 */
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 1990,"
+                         "\n  \"last_year\": 2018, " BENEFITS "}}",
+                         "p.json:3:17: projection.first_year: 1990 is before the run starts",
+                         NULL);
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 1990,"
+                         "\n  \"last_year\": 2018, " BENEFITS "}}",
+                         "need the run to cover 1 January 1990", NULL);
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 2017,"
+                         "\n  \"last_year\": 2030, " BENEFITS "}}",
+                         "p.json:4:16: projection.last_year: 2030 is after the run ends", NULL);
+    /* both out: both reported */
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 1990,"
+                         "\n  \"last_year\": 2030, " BENEFITS "}}",
+                         "p.json:3:17: projection.first_year:", "p.json:4:16: projection.last_year:");
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 2019,"
+                         "\n  \"last_year\": 2018, " BENEFITS "}}",
+                         "p.json:4:16: projection.last_year: 2018 is before first_year 2019", NULL);
+}
+
 Test(projection_errors, unknown_scenario_in_a_difference)
 {
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\": 2017,"
                          " \"last_year\": 2018, \"differences\": [{\"scenario\": \"ipz\","
                          " \"minus\": \"status_quo\"}], " BENEFITS "}}",
                          "projection.differences[0].scenario", "'ipz' is not the name");
+}
+
+/* the message lists the policies that may be named */
+Test(projection_errors, unknown_scenario_lists_the_policies)
+{
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"policies\": [{\"name\": \"sq\","
+                         " \"type\": \"status_quo\"}, {\"name\": \"ips_fair\", \"type\": \"ips\"}],"
+                         "\n \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
+                         " \"differences\": [{\"scenario\": \"ips_nat\", \"minus\": \"sq\"},"
+                         " {\"scenario\": \"ips_fair\", \"minus\": \"ttp\"}], " BENEFITS "}}",
+                         "projection.differences[0].scenario: 'ips_nat' is not the name of a policy"
+                         " of this config (policies: sq, ips_fair)",
+                         "projection.differences[1].minus: 'ttp' is not the name of a policy of"
+                         " this config (policies: sq, ips_fair)");
 }
 
 Test(projection_errors, missing_benefits_and_bad_schedule)
@@ -255,4 +292,45 @@ Test(projection_errors, missing_benefits_and_bad_schedule)
     check_bad_projection("{\"run\": {\"years\": 3},\n"
                          " \"projection\": {\"first_year\": 2017, \"last_year\": 2018}}",
                          "projection", "missing required key 'benefits'");
+}
+
+/* ---- project --json ----------------------------------------------------------- */
+
+/* project --json names the run the way run --json does: program, version,
+ * output, seed (exactly, even at 2^53 - 1), replications and threads */
+Test(projection_cli, json_names_the_run_like_run_json)
+{
+    char dir[64], cfgp[128], out[128], cmd[512], err[4096];
+    static char so[1 << 20];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfgp, sizeof cfgp, "%s/p.json", dir);
+    snprintf(out, sizeof out, "%s/p.h5", dir);
+    cr_assert_eq(tu_write_file(cfgp, "{\"run\": {\"years\": 3, \"scale\": 0.01},\n"
+                                     " \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
+                                     " \"replications\": 2, " BENEFITS "}}"), 0);
+    snprintf(cmd, sizeof cmd, "project %s -o %s --quiet --json --seed 9007199254740991"
+             " --threads 3", cfgp, out);
+    int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
+    cr_assert_eq(st, 0, "exit status %d: %s", st, err);
+    cJSON *o = cJSON_Parse(so);
+    cr_assert_not_null(o, "not JSON: %.200s", so);
+    const cJSON *v;
+    v = cJSON_GetObjectItemCaseSensitive(o, "program");
+    cr_expect(cJSON_IsString(v) && !strcmp(v->valuestring, "ipsim"));
+    v = cJSON_GetObjectItemCaseSensitive(o, "version");
+    cr_expect(cJSON_IsString(v) && !strcmp(v->valuestring, IPSIM_VERSION));
+    v = cJSON_GetObjectItemCaseSensitive(o, "output");
+    cr_expect(cJSON_IsString(v) && !strcmp(v->valuestring, out));
+    v = cJSON_GetObjectItemCaseSensitive(o, "threads");
+    cr_expect(cJSON_IsNumber(v) && v->valuedouble == 3);
+    v = cJSON_GetObjectItemCaseSensitive(o, "replications");
+    cr_expect(cJSON_IsNumber(v) && v->valuedouble == 2);
+    v = cJSON_GetObjectItemCaseSensitive(o, "seed"); /* 2^53 - 1: exact in a double */
+    cr_expect(cJSON_IsNumber(v) && v->valuedouble == 9007199254740991.0, "%.400s", so);
+    v = cJSON_GetObjectItemCaseSensitive(o, "scenarios");
+    cr_expect(cJSON_IsObject(v));
+    cJSON_Delete(o);
+    unlink(out);
+    unlink(cfgp);
+    rmdir(dir);
 }

@@ -121,7 +121,7 @@ Test(trial_cli, inclusion_that_excludes_everyone)
 
 Test(trial_cli, bad_grid_options)
 {
-    bad_case a = { NULL, "--n 600,abc", { "--n", "'600,abc'", NULL } };
+    bad_case a = { NULL, "--n 600,abc", { "--n: 'abc' is not a whole decimal number", NULL } };
     check_bad("power", &a);
     bad_case b = { NULL, "--effect 0.5,", { "--effect", NULL } };
     check_bad("power", &b);
@@ -129,6 +129,73 @@ Test(trial_cli, bad_grid_options)
     check_bad("power", &c);
     bad_case d = { NULL, "--n 2", { "--n", "4..", NULL } };
     check_bad("power", &d);
+}
+
+/* --n and trial.power.n take whole decimal numbers only: no rounding of
+ * 600.5, no hexadecimal, no exponent; --effect takes decimal numbers */
+Test(trial_cli, grid_sizes_must_be_whole_decimal_numbers)
+{
+    const char *bad_n[] = { "600.5", "0x258", "6e2", "600,601.5", "+600", " 600" };
+    for (size_t i = 0; i < sizeof bad_n / sizeof bad_n[0]; i++) {
+        char args[64], expect[96];
+        snprintf(args, sizeof args, "--n '%s'", bad_n[i]);
+        const char *item = strchr(bad_n[i], ',') ? strchr(bad_n[i], ',') + 1 : bad_n[i];
+        snprintf(expect, sizeof expect, "--n: '%s' is not a whole decimal number", item);
+        bad_case c = { NULL, args, { expect, "4..1000000", NULL } };
+        check_bad("power", &c);
+    }
+    bad_case e = { NULL, "--effect 0x1", { "--effect: '0x1' is not a decimal number", NULL } };
+    check_bad("power", &e);
+    bad_case inf = { NULL, "--effect inf", { "--effect: 'inf' is not a decimal number", NULL } };
+    check_bad("power", &inf);
+    bad_case cfg = { "{\"trial\": {\"power\": {\n  \"n\": [600, 600.5]}}}", NULL,
+                     { "bad.json:2:14: trial.power.n[1]: 600.5 is not a whole number", NULL } };
+    check_bad("power --reps 2", &cfg);
+    /* the config check is the validator's too */
+    char dir[64], path[128], line[256], err[4096], so[4096];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(path, sizeof path, "%s/n.json", dir);
+    cr_assert_eq(tu_write_file(path, "{\"trial\": {\"power\": {\"n\": [600.5]}}}"), 0);
+    snprintf(line, sizeof line, "validate %s", path);
+    cr_expect_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "trial.power.n[0]: 600.5 is not a whole number") != NULL, "%s", err);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* an option where a value belongs is reported as a missing value, not as a
+ * second CONFIG; errors of the shared options name the command */
+Test(trial_cli, option_values_and_command_names)
+{
+    char dir[64], line[512], so[4096], err[4096];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(line, sizeof line,
+             "trial %s/configs/trial_belgium_realised.json --quiet --csv -o %s/x.h5",
+             IPSIM_SOURCE_DIR, dir);
+    cr_expect_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "ipsim trial: --csv needs a file name, not the option '-o'") != NULL,
+              "%s", err);
+    cr_expect_null(strstr(err, "only one CONFIG"), "%s", err);
+    cr_expect_eq(dir_entries(dir), 0, "something was written");
+    rmdir(dir);
+    bad_case cases[] = {
+        { NULL, "-o --json", { "ipsim power: -o needs a file name, not the option '--json'" } },
+        { NULL, "--reps x", { "ipsim power: --reps: 'x' is not a whole number" } },
+        { NULL, "--threads 0", { "ipsim power: --threads: '0' is not a whole number" } },
+        { NULL, "--seed -1", { "ipsim power: --seed: '-1' is not a whole number" } },
+        { NULL, "--n --effect 1", { "ipsim power: --n needs a list of whole numbers, not the"
+                                    " option '--effect'" } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_bad("power", &cases[i]);
+    bad_case rep = { NULL, "--rep 1.5", { "ipsim trial: --rep: '1.5' is not a whole number" } };
+    check_bad("trial", &rep);
+    bad_case reps = { NULL, "--reps", { "ipsim run: --reps needs a whole number" } };
+    check_bad("run", &reps);
+    /* a negative number is a value, not an option */
+    bad_case neg = { NULL, "--effect -20", { "ipsim power: --effect: '-20' is not a decimal number"
+                                             " in -10..10" } };
+    check_bad("power", &neg);
 }
 
 Test(trial_cli, malformed_json)
@@ -182,6 +249,57 @@ Test(trial_cli, trial_writes_hdf5_and_csv_and_refuses_to_overwrite)
     unlink(out);
     unlink(csv);
     unlink(tests);
+    unlink(cfg);
+    rmdir(dir);
+}
+
+/* An odd total cannot be split 1:1: the trial prints the split it drew (the
+ * IPS arm as in --json's "received"), power the range the design allows */
+Test(trial_cli, the_printed_split_is_the_real_one)
+{
+    char dir[64], cfg[128], out[128], line[1024], err[8192];
+    static char so[65536];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/t.json", dir);
+    snprintf(out, sizeof out, "%s/t.h5", dir);
+    /* 121 people: Flanders 69 = 17 blocks of 4 and one person */
+    cr_assert_eq(tu_write_file(cfg, "{\"trial\": {\"participants\": {\"flanders\": 69,"
+                                    " \"wallonia\": 40, \"brussels\": 12},"
+                                    " \"recruitment_months\": 6, \"ips_capacity\": {\"coaches\":"
+                                    " {\"flanders\": 2, \"wallonia\": 1, \"brussels\": 1}},"
+                                    " \"coach_icc\": 0.03}}"),
+                 0);
+    snprintf(line, sizeof line, "trial %s -o %s --quiet --force", cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    size_t a = 0, b = 0;
+    const char *d = strstr(so, "Design: 121 randomised ");
+    cr_assert_not_null(d, "%s", so);
+    cr_assert_eq(sscanf(d, "Design: 121 randomised %zu:%zu (IPS:control)", &a, &b), 2, "%s", so);
+    cr_expect_eq(a + b, 121);
+    cr_expect(a == 61 || a == 60, "%zu:%zu", a, b);
+    snprintf(line, sizeof line, "trial %s -o %s --quiet --force --json", cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cJSON *j = cJSON_Parse(so);
+    cr_assert_not_null(j);
+    const cJSON *ips = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "received"), "ips");
+    double arm = 0;
+    for (const cJSON *e = ips ? ips->child : NULL; e; e = e->next)
+        arm += e->valuedouble;
+    cr_expect_eq(arm, (double)a, "IPS arm %g, printed %zu", arm, a);
+    cJSON_Delete(j);
+    /* power over n = 121 and 120: a range, then an exact split */
+    snprintf(line, sizeof line, "power %s -o %s --quiet --force --reps 2 --n 121,120 --threads 2",
+             cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "Design: 121 randomised in permuted blocks of 4") != NULL, "%s", so);
+    cr_expect(strstr(so, "about 1:1 (IPS arm 60 to 61 of 121:") != NULL, "%s", so);
+    cr_expect_null(strstr(so, "randomised 1:1"), "%s", so);
+    snprintf(line, sizeof line, "power %s -o %s --quiet --force --reps 2 --n 120 --threads 2",
+             cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "Design: 120 randomised 60:60 (IPS:control) in permuted blocks") != NULL,
+              "%s", so);
+    unlink(out);
     unlink(cfg);
     rmdir(dir);
 }
