@@ -49,7 +49,9 @@ typedef struct person {
     uint32_t stream_id;   /* names the person's streams: stock position or
                            * inflow candidate number (see claimant_model.c) */
     uint32_t pending;     /* engine event id of the person's pending event */
-    uint32_t wait_ticket; /* ticket in the regional waiting list */
+    uint32_t wait_ticket; /* ticket in the regional waiting list: 0 until the
+                           * person first waits, never cleared after (the
+                           * viewer reads it to tell who was referred) */
     uint8_t sex, region, diagnosis, severity, education;
     uint8_t state;        /* claimant_state */
     uint8_t next_kind;    /* transition drawn for next_time */
