@@ -3,6 +3,7 @@
  * national indicators, prints a compact year-by-scenario table (or JSON)
  * and writes one HDF5 file atomically. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,17 @@ static const char *table_title(int ind)
     }
 }
 
-#define COLW 26
+#define COLW 26 /* narrowest column */
+
+/* One table cell after two spaces, padded to `width` unless it is the last
+ * of its line (no trailing spaces). */
+static void put_cell(FILE *f, const char *text, int width, bool last)
+{
+    if (last)
+        fprintf(f, "  %s", text);
+    else
+        fprintf(f, "  %-*s", width, text);
+}
 
 static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, double wall,
                         int threads)
@@ -104,45 +115,59 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
     fprintf(f, "Each cell: mean [5%%, 95%% of replications]. Differences are taken within each "
                "replication (common random numbers).\n");
     char buf[96];
-    for (size_t t = 0; t < sizeof table_indicators / sizeof table_indicators[0]; t++) {
+    /* columns as wide as their names (policy names up to 31 characters) */
+    int width = COLW, diff_width = COLW + 2;
+    for (size_t p = 0; p < r->npolicies; p++)
+        if ((int)strlen(mp->policy[p].name) > width)
+            width = (int)strlen(mp->policy[p].name);
+    char (*diff_name)[80] = calloc(pc->ndiffs ? pc->ndiffs : 1, sizeof *diff_name);
+    if (!diff_name)
+        return -1;
+    for (size_t d = 0; d < pc->ndiffs; d++) {
+        snprintf(diff_name[d], sizeof diff_name[d], "%s - %s", mp->policy[pc->diff_a[d]].name,
+                 mp->policy[pc->diff_b[d]].name);
+        if ((int)strlen(diff_name[d]) > diff_width)
+            diff_width = (int)strlen(diff_name[d]);
+    }
+    int rc = 0;
+    for (size_t t = 0; rc == 0 && t < sizeof table_indicators / sizeof table_indicators[0]; t++) {
         int ind = table_indicators[t];
         fprintf(f, "\n%s\n%-6s", table_title(ind), "year");
         for (size_t p = 0; p < r->npolicies; p++)
-            fprintf(f, "  %-*s", COLW, mp->policy[p].name);
+            put_cell(f, mp->policy[p].name, width, p + 1 == r->npolicies);
         fprintf(f, "\n");
-        for (size_t y = 0; y < r->nyears; y++) {
+        for (size_t y = 0; rc == 0 && y < r->nyears; y++) {
             fprintf(f, "%-6d", r->first_year + (int)y);
             for (size_t p = 0; p < r->npolicies; p++) {
                 double b[3];
-                if (projection_band(r, p, -1, y, ind, b) != 0)
-                    return -1;
+                if ((rc = projection_band(r, p, -1, y, ind, b)) != 0)
+                    break;
                 cell(buf, sizeof buf, ind, b, false);
-                fprintf(f, "  %-*s", COLW, buf);
+                put_cell(f, buf, width, p + 1 == r->npolicies);
             }
             fprintf(f, "\n");
         }
         if (pc->ndiffs == 0)
             continue;
-        fprintf(f, "  difference%-*s", 0, "");
-        for (size_t d = 0; d < pc->ndiffs; d++) {
-            char name[80];
-            snprintf(name, sizeof name, "%s - %s", mp->policy[pc->diff_a[d]].name,
-                     mp->policy[pc->diff_b[d]].name);
-            fprintf(f, "%s%-*s", d ? "  " : "\n      ", COLW + 2, name);
-        }
+        fprintf(f, "  difference\n%-6s", "");
+        for (size_t d = 0; d < pc->ndiffs; d++)
+            put_cell(f, diff_name[d], diff_width, d + 1 == pc->ndiffs);
         fprintf(f, "\n");
-        for (size_t y = 0; y < r->nyears; y++) {
+        for (size_t y = 0; rc == 0 && y < r->nyears; y++) {
             fprintf(f, "%-6d", r->first_year + (int)y);
             for (size_t d = 0; d < pc->ndiffs; d++) {
                 double b[3];
-                if (projection_band(r, pc->diff_a[d], (long)pc->diff_b[d], y, ind, b) != 0)
-                    return -1;
+                if ((rc = projection_band(r, pc->diff_a[d], (long)pc->diff_b[d], y, ind, b)) != 0)
+                    break;
                 cell(buf, sizeof buf, ind, b, true);
-                fprintf(f, "  %-*s", COLW + 2, buf);
+                put_cell(f, buf, diff_width, d + 1 == pc->ndiffs);
             }
             fprintf(f, "\n");
         }
     }
+    free(diff_name);
+    if (rc != 0)
+        return -1;
     return 0;
 }
 

@@ -334,3 +334,55 @@ Test(projection_cli, json_names_the_run_like_run_json)
     unlink(cfgp);
     rmdir(dir);
 }
+
+/* The text tables: a column as wide as the longest policy name (up to 31
+ * characters) or difference name, every cell of a column starting where its
+ * header does, and no line ending in spaces. */
+Test(projection_cli, tables_fit_long_names_without_trailing_spaces)
+{
+    char dir[64], cfgp[128], out[128], cmd[512], err[4096];
+    static char so[1 << 20];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfgp, sizeof cfgp, "%s/p.json", dir);
+    snprintf(out, sizeof out, "%s/p.h5", dir);
+    cr_assert_eq(tu_write_file(cfgp, "{\"run\": {\"years\": 3, \"scale\": 0.01},\n"
+                                     " \"policies\": [{\"name\": \"sq\", \"type\": \"status_quo\"},"
+                                     " {\"name\": \"ips_with_a_very_long_name_31ch\", \"type\": \"ips\"},"
+                                     " {\"name\": \"ttp\", \"type\": \"train_then_place\"}],"
+                                     " \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
+                                     " \"replications\": 2, " BENEFITS ","
+                                     " \"differences\": [{\"scenario\": \"ips_with_a_very_long_name_31ch\","
+                                     " \"minus\": \"ttp\"}, {\"scenario\": \"ttp\", \"minus\": \"sq\"}]}}"),
+                 0);
+    snprintf(cmd, sizeof cmd, "project %s -o %s --quiet", cfgp, out);
+    int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
+    cr_assert_eq(st, 0, "exit status %d: %s", st, err);
+    size_t headers = 0, rows = 0;
+    long col_ttp = -1, col_diff2 = -1;
+    for (char *line = strtok(so, "\n"); line; line = strtok(NULL, "\n")) {
+        size_t len = strlen(line);
+        cr_expect(len == 0 || line[len - 1] != ' ', "trailing space: '%s'", line);
+        char *t = strstr(line, "ttp");
+        if (!strncmp(line, "year", 4)) { /* a header: where the third column starts */
+            cr_assert_not_null(t);
+            col_ttp = t - line;
+            headers++;
+        } else if (strstr(line, "ips_with_a_very_long_name_31ch - ttp")) {
+            char *d2 = strstr(line, "ttp - sq");
+            cr_assert_not_null(d2, "%s", line);
+            col_diff2 = d2 - line;
+        } else if (!strncmp(line, "2018", 4)) { /* a row: its third cell starts there */
+            cr_assert_gt(col_ttp, 0);
+            long col = col_diff2 > 0 ? col_diff2 : col_ttp;
+            cr_expect(line[col - 1] == ' ' && line[col] != ' ', "misaligned at %ld: '%s'", col,
+                      line);
+            col_diff2 = -1; /* the next table's differences come after its header */
+            rows++;
+        }
+    }
+    cr_expect_geq(headers, 5, "%zu tables", headers);
+    cr_expect_geq(rows, 10);
+    unlink(out);
+    unlink(cfgp);
+    rmdir(dir);
+}
