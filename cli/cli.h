@@ -25,6 +25,12 @@ bool cli_parse_u64(const char *cmd, const char *option, const char *text, uint64
 /* Subcommands get argv with argv[0] the subcommand's name ("run"); the
  * option functions below name it in their errors ("ipsim run: --reps ..."). */
 
+/* Length of the decimal number at the start of s: digits only when `whole`,
+ * else an optional sign, digits with an optional fraction and exponent.
+ * 0 when there is none (hexadecimal, "inf", "nan" and spaces are not
+ * decimal numbers, although strtod reads them). */
+size_t cli_decimal_length(const char *s, bool whole);
+
 /* Returns the value of the option argv[*i] (advancing *i), or NULL with an
  * error printed when it is missing or looks like an option itself ("-o",
  * "--json"; negative numbers are values): `what` names the value expected

@@ -33,6 +33,32 @@ bool cli_parse_u64(const char *cmd, const char *option, const char *text, uint64
     return true;
 }
 
+size_t cli_decimal_length(const char *s, bool whole)
+{
+    size_t i = 0, digits = 0;
+    if (!whole && (s[i] == '-' || s[i] == '+'))
+        i++;
+    for (; s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (whole)
+        return digits ? i : 0;
+    if (s[i] == '.')
+        for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t j = i + 1, exp_digits = 0;
+        if (s[j] == '-' || s[j] == '+')
+            j++;
+        for (; s[j] >= '0' && s[j] <= '9'; j++)
+            exp_digits++;
+        if (exp_digits)
+            i = j;
+    }
+    return i;
+}
+
 /* An option rather than a value: "-x" or "--xyz" (a negative number such as
  * -0.5 or -2 is a value). */
 static bool looks_like_option(const char *s)

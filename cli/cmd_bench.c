@@ -99,8 +99,9 @@ int cmd_bench(int argc, char **argv)
             char *end;
             if (!(v = cli_option_value(argc, argv, &i, "a number")))
                 return EXIT_USAGE;
-            scale = strtod(v, &end);
-            if (*end || !(scale > 0) || scale > 10) {
+            size_t len = cli_decimal_length(v, false);
+            scale = len ? strtod(v, &end) : 0;
+            if (!len || *end || v[len] || !(scale > 0) || scale > 10) {
                 fprintf(stderr, "ipsim bench: --scale: '%s' is not a number in (0, 10]\n", v);
                 return EXIT_USAGE;
             }
@@ -213,8 +214,9 @@ int cmd_bench(int argc, char **argv)
     if (json) {
         report_print_json(stdout, o);
     } else {
-        printf("ipsim bench: policy %s, %llu years, scale %g, one replication, one thread\n",
-               cfg.model.policy[pol].name, (unsigned long long)years, scale);
+        printf("ipsim bench: policy %s, %llu year%s, scale %g, one replication, one thread\n",
+               cfg.model.policy[pol].name, (unsigned long long)years, years == 1 ? "" : "s",
+               scale);
         printf("  people                 %zu (stock %zu, inflow %zu)\n", people, stock, people - stock);
         if (runs == 1)
             printf("  events                 %llu in %.3f s\n", (unsigned long long)res.events, wall);

@@ -50,36 +50,6 @@ static void power_usage(FILE *f)
             "  --quiet        no progress bar\n");
 }
 
-/* Length of the decimal number at the start of s: digits only when `whole`,
- * else an optional sign, digits with an optional fraction and exponent.
- * 0 when there is none (hexadecimal, "inf", "nan" and spaces are not
- * decimal numbers, although strtod reads them). */
-static size_t decimal_length(const char *s, bool whole)
-{
-    size_t i = 0, digits = 0;
-    if (!whole && (s[i] == '-' || s[i] == '+'))
-        i++;
-    for (; s[i] >= '0' && s[i] <= '9'; i++)
-        digits++;
-    if (whole)
-        return digits ? i : 0;
-    if (s[i] == '.')
-        for (i++; s[i] >= '0' && s[i] <= '9'; i++)
-            digits++;
-    if (!digits)
-        return 0;
-    if (s[i] == 'e' || s[i] == 'E') {
-        size_t j = i + 1, exp_digits = 0;
-        if (s[j] == '-' || s[j] == '+')
-            j++;
-        for (; s[j] >= '0' && s[j] <= '9'; j++)
-            exp_digits++;
-        if (exp_digits)
-            i = j;
-    }
-    return i;
-}
-
 /* Parses "a,b,c" into out (at most max decimal numbers within [min, max_v],
  * whole numbers only when `whole`); prints an error naming `option`. */
 static bool parse_list(const char *option, const char *text, bool whole, double min,
@@ -88,7 +58,7 @@ static bool parse_list(const char *option, const char *text, bool whole, double 
     *n = 0;
     const char *s = text;
     while (*s) {
-        size_t len = decimal_length(s, whole);
+        size_t len = cli_decimal_length(s, whole);
         char *end;
         double v = len ? strtod(s, &end) : 0;
         if (!len || end != s + len || (*end && *end != ',') || !isfinite(v) || v < min

@@ -69,4 +69,8 @@ Test(bench_cli, bad_options_are_refused)
     cr_expect_eq(tu_run_ipsim("bench --policy nobody --years 1 --scale 0.001", out, sizeof out,
                               err, sizeof err), 2);
     cr_expect(strstr(err, "nobody") != NULL, "%s", err);
+    /* --scale takes a decimal number: strtod would read hexadecimal too */
+    cr_expect_eq(tu_run_ipsim("bench --scale 0x1p-3 --years 1", out, sizeof out, err,
+                              sizeof err), 2);
+    cr_expect(strstr(err, "--scale") != NULL, "%s", err);
 }
