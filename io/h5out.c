@@ -194,39 +194,42 @@ static int write_stacked(hid_t loc, const char *name, const run_results *res, si
 
 static int write_summary(hid_t g, const policy_summary *s)
 {
-    /* rows: ever_employed_6, _18, _60, median_days_to_first_job, at_horizon_<state>; cols mean, lo, hi */
-    enum { NROWS = SUMMARY_N_MONTHS + 1 + N_STATE };
-    double v[NROWS][3];
+    /* rows: ever_employed_6, _18, _60, median_days_to_first_job, at_horizon_<state>;
+     * cols mean, lo, hi and the replications where the figure is defined */
+    enum { NROWS = SUMMARY_N_MONTHS + 1 + N_STATE, NCOLS = 4 };
+    double v[NROWS][NCOLS];
     const char *names[NROWS];
     char label[NROWS][48];
+    const summary_value *x[NROWS];
     for (int k = 0; k < SUMMARY_N_MONTHS; k++) {
         snprintf(label[k], sizeof label[k], "ever_employed_by_month_%d", summary_months[k]);
-        const summary_value *x = &s->ever_employed[k];
-        v[k][0] = x->mean, v[k][1] = x->lo, v[k][2] = x->hi;
+        x[k] = &s->ever_employed[k];
     }
     snprintf(label[SUMMARY_N_MONTHS], sizeof label[0], "median_days_to_first_job");
-    v[SUMMARY_N_MONTHS][0] = s->median_days_to_first_job.mean;
-    v[SUMMARY_N_MONTHS][1] = s->median_days_to_first_job.lo;
-    v[SUMMARY_N_MONTHS][2] = s->median_days_to_first_job.hi;
+    x[SUMMARY_N_MONTHS] = &s->median_days_to_first_job;
     for (int st = 0; st < N_STATE; st++) {
         int k = SUMMARY_N_MONTHS + 1 + st;
         snprintf(label[k], sizeof label[k], "at_horizon_%s", state_names[st]);
-        v[k][0] = s->at_horizon[st].mean, v[k][1] = s->at_horizon[st].lo;
-        v[k][2] = s->at_horizon[st].hi;
+        x[k] = &s->at_horizon[st];
     }
-    for (int k = 0; k < NROWS; k++)
+    for (int k = 0; k < NROWS; k++) {
         names[k] = label[k];
-    hsize_t dims[2] = { NROWS, 3 };
+        v[k][0] = x[k]->mean, v[k][1] = x[k]->lo, v[k][2] = x[k]->hi;
+        v[k][3] = (double)x[k]->n;
+    }
+    hsize_t dims[2] = { NROWS, NCOLS };
     hid_t d = h5u_create_chunked(g, "summary", H5T_IEEE_F64LE, 2, dims);
     if (d < 0)
         return -1;
-    static const char *const cols[3] = { "mean", "p2_5", "p97_5" };
+    static const char *const cols[NCOLS] = { "mean", "p2_5", "p97_5", "replications_defined" };
     int rc = H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 ? 0 : -1;
     rc |= h5u_attr_labels(d, "rows", names, NROWS);
-    rc |= h5u_attr_labels(d, "columns", cols, 3);
+    rc |= h5u_attr_labels(d, "columns", cols, NCOLS);
     rc |= h5u_attr_string(d, "description",
                       "across replications; shares are of the cohort (initial stock with a "
-                      "mental disorder), counts are simulated people");
+                      "mental disorder), counts are simulated people; replications_defined "
+                      "counts the replications where the figure exists (the median days to a "
+                      "first job only where half the cohort worked), the others are NaN");
     rc |= h5u_attr_u64(d, "cohort_size_mean", s->cohort);
     H5Dclose(d);
     return rc;

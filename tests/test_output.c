@@ -127,6 +127,24 @@ Test(output, file_is_self_describing_with_documented_layout)
         }
         snprintf(ds, sizeof ds, "/policies/%s/summary", pols[p]);
         cr_expect(H5Lexists(f, ds, H5P_DEFAULT) > 0);
+        /* [row, {mean, p2_5, p97_5, replications_defined}]: the shares by
+         * months 6 and 18 are defined in every replication, and lie in
+         * their interval */
+        hid_t sd = H5Dopen2(f, ds, H5P_DEFAULT);
+        hid_t ss = H5Dget_space(sd);
+        hsize_t sdims[2];
+        cr_assert_eq(H5Sget_simple_extent_ndims(ss), 2);
+        H5Sget_simple_extent_dims(ss, sdims, NULL);
+        cr_expect_eq(sdims[1], 4);
+        double *sv = malloc(sdims[0] * sdims[1] * sizeof *sv);
+        cr_assert_geq(H5Dread(sd, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sv), 0);
+        for (int k = 0; k < 2; k++) {
+            cr_expect_eq(sv[k * 4 + 3], 3, "row %d defined in %g replications", k, sv[k * 4 + 3]);
+            cr_expect(sv[k * 4 + 1] <= sv[k * 4] && sv[k * 4] <= sv[k * 4 + 2]);
+        }
+        free(sv);
+        H5Sclose(ss);
+        H5Dclose(sd);
     }
 
     /* counts at month 0 add up to the initial stock of the default scenario
