@@ -183,6 +183,7 @@ static cJSON *design_json(const trial_design *d)
         cJSON_AddNumberToObject(pr, keys[g], (double)d->per_region[g]);
     cJSON_AddNumberToObject(o, "effect_multiplier", d->effect);
     cJSON_AddNumberToObject(o, "coach_sigma", d->coach_sigma);
+    cJSON_AddNumberToObject(o, "coach_pilot_replications", (double)d->pilot_replications);
     cJSON_AddItemToObject(o, "coach_icc_predicted", num_or_null(d->coach_icc_reached));
     return o;
 }
@@ -371,6 +372,7 @@ void report_power_json(FILE *f, const report_power_info *r)
         cJSON_AddNumberToObject(x, "n", (double)d->n);
         cJSON_AddNumberToObject(x, "effect", d->effect);
         cJSON_AddNumberToObject(x, "coach_sigma", d->coach_sigma);
+        cJSON_AddNumberToObject(x, "coach_pilot_replications", (double)d->pilot_replications);
         cJSON_AddItemToObject(x, "coach_icc_predicted", num_or_null(d->coach_icc_reached));
         cJSON_AddItemToObject(x, "icc_estimate_mean", num_or_null(trial_power_icc_mean(pw, p)));
         cJSON *am = cJSON_AddObjectToObject(x, "arm_means");

@@ -149,7 +149,7 @@ void config_trial_read(jc_ctx *ctx, const cJSON *root, const model_params *mp, t
     static const char *const keys[] = {
         "model", "test_model", "participants", "block_size", "recruitment_months",
         "follow_up_months", "arms", "ips_capacity", "control_capacity", "inclusion",
-        "coach_icc", "attrition", "non_compliance", "crossover", "outcomes", "benefit",
+        "coach_icc", "coach_pilot_clients", "attrition", "non_compliance", "crossover", "outcomes", "benefit",
         "analysis", "power" };
     static const char *const test_keys[] = { "p_ips", "p_control", "rate_ips_per_year",
                                              "rate_control_per_year" };
@@ -245,6 +245,7 @@ void config_trial_read(jc_ctx *ctx, const cJSON *root, const model_params *mp, t
         read_name_list(ctx, inc, q, "benefit", benefit_names, N_BENEFIT, tp->benefit_ok);
     }
     jc_number(ctx, t, P, "coach_icc", 0, 0.5, false, &tp->coach_icc);
+    jc_integer(ctx, t, P, "coach_pilot_clients", 1000, 10000000, false, &tp->coach_pilot_clients);
 
     const cJSON *att = jc_object(ctx, t, P, "attrition", false);
     if (att) {
@@ -415,6 +416,7 @@ cJSON *config_trial_to_json(const trial_params *tp)
         if (tp->benefit_ok[i])
             cJSON_AddItemToArray(ben, cJSON_CreateString(benefit_names[i]));
     cJSON_AddNumberToObject(o, "coach_icc", tp->coach_icc);
+    cJSON_AddNumberToObject(o, "coach_pilot_clients", (double)tp->coach_pilot_clients);
     cJSON *att = cJSON_AddObjectToObject(o, "attrition");
     cJSON_AddNumberToObject(att, "per_year", tp->attrition_rate * DAYS_PER_YEAR);
     cJSON_AddNumberToObject(att, "on_leaving_benefit", tp->attrition_off_benefit);

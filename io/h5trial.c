@@ -204,6 +204,7 @@ int h5trial_write_trial(const h5out_target *t, const h5trial_trial *tr, char *er
     rc |= h5u_attr_u64(f, "events", tr->info->events);
     rc |= write_common_attrs(f, d);
     rc |= h5u_attr_double(f, "coach_sigma", d->coach_sigma);
+    rc |= h5u_attr_u64(f, "coach_pilot_replications", d->pilot_replications);
     rc |= h5u_attr_double(f, "coach_icc_predicted", d->coach_icc_reached);
     rc |= h5u_attr_double(f, "icc_primary_estimate", tr->icc);
     rc |= h5u_attr_double(f, "coach_multiplier_sd", tr->info->coach_multiplier_sd);

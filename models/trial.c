@@ -64,6 +64,7 @@ void trial_params_default(trial_params *tp)
     tp->severity_ok[0] = tp->severity_ok[1] = tp->severity_ok[2] = true;
     tp->benefit_ok[BENEFIT_PRIMARY] = tp->benefit_ok[BENEFIT_INVALIDITY] = true;
     tp->coach_icc = 0.05;
+    tp->coach_pilot_clients = 144000;
     tp->n_ever = 2;
     tp->ever_days[0] = 18 * DAYS_PER_MONTH;
     tp->ever_days[1] = 30 * DAYS_PER_MONTH;
@@ -810,19 +811,20 @@ int trial_simulate(const trial_design *d, uint64_t seed, size_t rep, trial_works
  * streams (common random numbers), so the curve is smooth. The noise left
  * in the curve moves the arm's mean that mu keeps, so the pilot simulates
  * about PILOT_CLIENTS IPS clients at each grid point whatever the trial's
- * size (docs/power.md has the seed-to-seed spread that remains). */
+ * size (trial.coach_pilot_clients, default 144,000; docs/power.md has the
+ * seed-to-seed spread that remains). */
 #define PILOT_X_MIN (-4.0)
 #define PILOT_X_STEP 0.5
 #define PILOT_POINTS 17
-#define PILOT_CLIENTS 144000
 #define PILOT_REPS_MIN 24
-#define PILOT_REPS_MAX 20000
+#define PILOT_REPS_MAX 1000 /* a trial of under 288 people gets fewer clients */
 
 /* Pilot replications for a design of d->n participants (half in IPS). */
 static size_t pilot_reps(const trial_design *d)
 {
     size_t ips = d->n / 2 > 0 ? d->n / 2 : 1;
-    size_t reps = (PILOT_CLIENTS + ips - 1) / ips;
+    size_t clients = d->tp.coach_pilot_clients > 0 ? (size_t)d->tp.coach_pilot_clients : 1;
+    size_t reps = (clients + ips - 1) / ips;
     return reps < PILOT_REPS_MIN ? PILOT_REPS_MIN : reps > PILOT_REPS_MAX ? PILOT_REPS_MAX : reps;
 }
 

@@ -64,6 +64,7 @@ typedef struct trial_params {
     bool benefit_ok[N_BENEFIT];      /* inclusion: primary incapacity, invalidity */
 
     double coach_icc;                /* target ICC of the primary outcome among IPS clients */
+    long long coach_pilot_clients;   /* IPS clients simulated at each grid point of the pilot */
     double attrition_rate;           /* per day: random loss to follow-up */
     double attrition_off_benefit;    /* P(lost) at each move off benefit */
     double non_compliance[N_ARM];    /* P(receives no programme), by arm */

@@ -183,7 +183,7 @@ Test(trial, leaving_benefit_can_end_follow_up)
 Test(trial, ips_clients_have_coaches_within_capacity)
 {
     fixture f;
-    simulate(&f, "{}", 0, true);
+    simulate(&f, "{\"trial\": {\"coach_pilot_clients\": 12000}}", 0, true);
     size_t coached = 0;
     for (size_t i = 0; i < f.d.n; i++) {
         const trial_person *x = &f.people[i];
@@ -318,6 +318,7 @@ Test(trial, unreachable_icc_is_an_error)
     ipsim_config cfg;
     /* no part-time jobs: working on benefit never happens, whatever the coach */
     cr_assert_eq(tu_config("{\"work\": {\"part_time_share\": 0}, \"trial\": {\"coach_icc\": 0.05,"
+                           " \"coach_pilot_clients\": 12000,"
                            " \"outcomes\": {\"primary\": \"working_on_benefit_18m\"}}}", &cfg),
                  CONFIG_OK);
     trial_design d;

@@ -104,7 +104,8 @@ Test(trial_cli, unreachable_icc)
 {
     bad_case c = { "{\"work\": {\"part_time_share\": 0}, \"trial\": {\"coach_icc\": 0.05,"
                    " \"outcomes\": {\"primary\": \"working_on_benefit_18m\"},"
-                   " \"participants\": {\"flanders\": 40, \"wallonia\": 20, \"brussels\": 12}}}", NULL,
+                   " \"participants\": {\"flanders\": 40, \"wallonia\": 20, \"brussels\": 12},"
+                   " \"coach_pilot_clients\": 3000}}", NULL,
                    { "trial.coach_icc", "cannot be reached", NULL } };
     check_bad_both(&c);
 }
@@ -204,10 +205,12 @@ Test(trial_cli, malformed_json)
     check_bad_both(&c);
 }
 
+/* A small trial with a small coach-effect pilot (50 replications of 60 IPS
+ * clients), for tests of the command rather than of the pilot's precision. */
 static const char *small_trial =
     "{\"trial\": {\"participants\": {\"flanders\": 68, \"wallonia\": 40, \"brussels\": 12},"
     " \"recruitment_months\": 6, \"ips_capacity\": {\"coaches\": {\"flanders\": 2,"
-    " \"wallonia\": 1, \"brussels\": 1}}, \"coach_icc\": 0.03}}";
+    " \"wallonia\": 1, \"brussels\": 1}}, \"coach_icc\": 0.03, \"coach_pilot_clients\": 3000}}";
 
 Test(trial_cli, trial_writes_hdf5_and_csv_and_refuses_to_overwrite)
 {
@@ -267,7 +270,7 @@ Test(trial_cli, the_printed_split_is_the_real_one)
                                     " \"wallonia\": 40, \"brussels\": 12},"
                                     " \"recruitment_months\": 6, \"ips_capacity\": {\"coaches\":"
                                     " {\"flanders\": 2, \"wallonia\": 1, \"brussels\": 1}},"
-                                    " \"coach_icc\": 0.03}}"),
+                                    " \"coach_icc\": 0.03, \"coach_pilot_clients\": 3000}}"),
                  0);
     snprintf(line, sizeof line, "trial %s -o %s --quiet --force", cfg, out);
     cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
@@ -327,6 +330,14 @@ Test(trial_cli, power_json_has_power_mcse_wilson_and_mde)
     cr_expect(cJSON_GetObjectItem(t0, "wilson_lower")->valuedouble <= p);
     const cJSON *mde = cJSON_GetObjectItem(j, "mde");
     cr_expect_eq(cJSON_GetArraySize(mde), 2);
+    /* the pilot: ceil(3000 / 60) = 50 replications at n = 120, ceil(3000 / 120)
+     * = 25 at n = 240 */
+    static const double pilot[4] = { 50, 50, 25, 25 };
+    for (int k = 0; k < 4; k++) {
+        const cJSON *pr = cJSON_GetObjectItem(cJSON_GetArrayItem(pts, k), "coach_pilot_replications");
+        cr_expect(cJSON_IsNumber(pr) && pr->valuedouble == pilot[k], "point %d: pilot %g", k,
+                  cJSON_IsNumber(pr) ? pr->valuedouble : -1);
+    }
     cr_expect(tu_file_exists(out));
     cJSON_Delete(j);
     unlink(out);

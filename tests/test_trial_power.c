@@ -143,7 +143,7 @@ Test(trial_power, same_results_on_one_and_two_threads)
     const char *json = "{\"trial\": {\"participants\": {\"flanders\": 80, \"wallonia\": 48,"
                        " \"brussels\": 16}, \"recruitment_months\": 6, \"follow_up_months\": 30,"
                        " \"ips_capacity\": {\"coaches\": {\"flanders\": 2, \"wallonia\": 2,"
-                       " \"brussels\": 1}}}}";
+                       " \"brussels\": 1}}, \"coach_pilot_clients\": 5000}}";
     ipsim_config cfg;
     cr_assert_eq(tu_config(json, &cfg), CONFIG_OK);
     double n[2] = { 0, 96 }, e[2] = { 1.0, 0.5 };
