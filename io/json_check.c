@@ -229,6 +229,20 @@ static const char *fmt_num(char buf[40], double v)
     return buf;
 }
 
+/* A bound of an allowed range: fmt_num when six digits hold it exactly,
+ * else "about" and six digits (1/12 reads "about 0.0833333", not 17 digits;
+ * a value outside the range is always printed exactly, so the message never
+ * makes an excluded value look allowed). */
+static const char *fmt_bound(char buf[40], double v)
+{
+    char six[24];
+    snprintf(six, sizeof six, "%.6g", v);
+    if (!isfinite(v) || strtod(six, NULL) == v || (is_whole(v) && fabs(v) < 1e15))
+        return fmt_num(buf, v);
+    snprintf(buf, 40, "about %s", six);
+    return buf;
+}
+
 /* A sum of shares: %g, with more digits only while the text would look like 1. */
 static const char *fmt_sum(char buf[40], double v)
 {
@@ -1220,10 +1234,37 @@ static cJSON *error_json(const jc_ctx *ctx, size_t i)
     return o;
 }
 
+/* Report order: errors located in the text by line and column, then the
+ * others; found order among equals. */
+typedef struct err_rank {
+    long line;   /* LONG_MAX when not located */
+    int col;
+    size_t index;
+} err_rank;
+
+static int error_order(const void *pa, const void *pb)
+{
+    const err_rank *x = pa, *y = pb;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 int jc_report_errors(const jc_ctx *ctx, const jc_sink *sink)
 {
     int rc = 0;
-    for (size_t i = 0; sink && i < jc_error_count(ctx); i++) {
+    size_t n = jc_error_count(ctx);
+    err_rank *order = n && ctx->n_errors == n ? malloc(n * sizeof *order) : NULL;
+    for (size_t i = 0; i < n && order; i++) {
+        const jc_err *e = &ctx->errors[i];
+        order[i] = (err_rank){ e->line ? (long)e->line : LONG_MAX, e->col, i };
+    }
+    if (order)
+        qsort(order, n, sizeof *order, error_order);
+    for (size_t k = 0; sink && k < n; k++) {
+        size_t i = order ? order[k].index : k;
         if (sink->stream)
             fprintf(sink->stream, "%s\n", jc_error_message(ctx, i));
         if (sink->list) {
@@ -1234,6 +1275,7 @@ int jc_report_errors(const jc_ctx *ctx, const jc_sink *sink)
             }
         }
     }
+    free(order);
     return rc;
 }
 
@@ -1430,13 +1472,13 @@ static bool in_range(jc_ctx *ctx, const char *path, const char *key, long long i
         return true;
     if (isinf(min) && min < 0)
         report_value(ctx, path, key, index, "%s is above the maximum %s", fmt_num(a, v),
-                     fmt_num(c, max));
+                     fmt_bound(c, max));
     else if (isinf(max) && max > 0)
         report_value(ctx, path, key, index, "%s is below the minimum %s", fmt_num(a, v),
-                     fmt_num(b, min));
+                     fmt_bound(b, min));
     else
         report_value(ctx, path, key, index, "%s is outside %s..%s", fmt_num(a, v),
-                     fmt_num(b, min), fmt_num(c, max));
+                     fmt_bound(b, min), fmt_bound(c, max));
     return false;
 }
 

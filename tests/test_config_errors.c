@@ -114,6 +114,27 @@ Test(config_errors, all_problems_reported_at_once)
     check_bad(&c);
 }
 
+/* Problems are listed in the order they appear in the file, whatever order
+ * the checks run in (scale is written before years here, and checked
+ * after); a bound that six digits cannot hold reads "about". */
+Test(config_errors, problems_in_file_order_with_readable_bounds)
+{
+    char dir[64], cfg[128], cmd[512], err[8192], so[4096];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/bad.json", dir);
+    cr_assert_eq(tu_write_file(cfg, "{\"work\": {\"part_time_share\": 2},\n"
+                                    " \"run\": {\"scale\": -1,\n  \"years\": 0}}"), 0);
+    snprintf(cmd, sizeof cmd, "validate %s", cfg);
+    cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    const char *work = strstr(err, "bad.json:1:30: work.part_time_share");
+    const char *scale = strstr(err, "bad.json:2:19: run.scale");
+    const char *years = strstr(err, "bad.json:3:12: run.years: 0 is outside about 0.0833333..100");
+    cr_assert(work && scale && years, "%s", err);
+    cr_expect(work < scale && scale < years, "not in file order: %s", err);
+    unlink(cfg);
+    rmdir(dir);
+}
+
 Test(config_errors, missing_config_file)
 {
     char err[4096], out[1024];
