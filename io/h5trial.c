@@ -252,6 +252,8 @@ int h5trial_write_trial(const h5out_target *t, const h5trial_trial *tr, char *er
     return rc ? -1 : 0;
 }
 
+#define PCOLS 7 /* columns of /power/points */
+
 int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const trial_power *pw,
                         int threads, double wall_seconds, char *err, size_t errlen)
 {
@@ -276,7 +278,7 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
         return -1;
     }
     const char **tests = malloc(nt * sizeof *tests), **outs = malloc(no * sizeof *outs);
-    double *buf = malloc(np * 6 * sizeof *buf);
+    double *buf = malloc(np * PCOLS * sizeof *buf);
     if (!tests || !outs || !buf) {
         free(tests);
         free(outs);
@@ -302,21 +304,23 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
     rc |= h5u_write_array(g, "effect_grid", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &d1,
                             pw->effect_list, "multiplier (docs/power.md)");
 
-    /* per point: participants, coach sigma, ICC predicted and estimated */
-    hsize_t pd[2] = { np, 6 };
+    /* per point: participants, coach sigma, ICC predicted and estimated, pilot */
+    hsize_t pd[2] = { np, PCOLS };
     for (size_t p = 0; p < np; p++) {
         const trial_design *d = &pw->design[p];
-        double row[6] = { (double)d->n, d->effect, d->coach_sigma, d->coach_icc_reached,
-                          trial_power_icc_mean(pw, p), d->ips_p_pilot };
-        memcpy(buf + p * 6, row, sizeof row);
+        double row[PCOLS] = { (double)d->n, d->effect, d->coach_sigma, d->coach_icc_reached,
+                              trial_power_icc_mean(pw, p), d->ips_p_pilot,
+                              (double)d->pilot_replications };
+        memcpy(buf + p * PCOLS, row, sizeof row);
     }
-    static const char *const pcols[6] = { "participants", "effect", "coach_sigma",
-                                          "coach_icc_predicted", "icc_estimate_mean",
-                                          "pilot_ips_primary_share" };
+    static const char *const pcols[PCOLS] = { "participants", "effect", "coach_sigma",
+                                              "coach_icc_predicted", "icc_estimate_mean",
+                                              "pilot_ips_primary_share",
+                                              "coach_pilot_replications" };
     rc |= h5u_write_array(g, "points", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, pd, buf, NULL);
     hid_t ds = H5Dopen2(g, "points", H5P_DEFAULT);
     if (ds >= 0) {
-        rc |= h5u_attr_labels(ds, "columns", pcols, 6);
+        rc |= h5u_attr_labels(ds, "columns", pcols, PCOLS);
         rc |= h5u_attr_string(ds, "description", "grid point p = i_n * len(effect_grid) + i_effect");
         H5Dclose(ds);
     }

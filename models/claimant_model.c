@@ -104,23 +104,29 @@ static size_t month_now(claimant_run *run)
     return run->month_cached;
 }
 
+#define NO_MONTH SIZE_MAX
+
 /* Month whose flows an event counts in: the one the last snapshot opened.
  * An event at the very time of a snapshot that runs before it belongs to
  * the month that snapshot closes, so counts[m] + flows[m] = counts[m + 1].
- * Without snapshots (a cohort run may skip them), the month of its time. */
+ * NO_MONTH after the last snapshot (a horizon that is not a whole number of
+ * months ends with a part of a month that no table holds). Without
+ * snapshots (a cohort run may skip them), the month of its time. */
 static size_t flow_month(claimant_run *run)
 {
     if (run->month == 0)
         return month_now(run);
     size_t m = run->month - 1;
-    return m < run->months ? m : (run->months ? run->months - 1 : 0);
+    return m < run->months ? m : NO_MONTH;
 }
 
 static void log_event(claimant_run *run, uint32_t id, int from, int to)
 {
     run_results *r = &run->res;
     double now = run->now;
-    r->flows[RES_FLOW_IDX(flow_month(run), from, to)]++;
+    size_t m = flow_month(run);
+    if (m != NO_MONTH)
+        r->flows[RES_FLOW_IDX(m, from, to)]++;
     if (!run->p->event_log)
         return;
     if (r->nlog == r->log_cap) {
@@ -549,8 +555,9 @@ static void person_event(claimant_run *run, uint32_t id, int kind)
         benefit_count(run, x, -1);
         x->flags |= PF_INVALIDITY;
         benefit_count(run, x, +1);
-        run->res.invalidity_entries[RES_ENTRY_IDX(flow_month(run),
-                                                  x->diagnosis, x->sex)]++;
+        size_t m = flow_month(run);
+        if (m != NO_MONTH)
+            run->res.invalidity_entries[RES_ENTRY_IDX(m, x->diagnosis, x->sex)]++;
         if (x->state == ST_PRIMARY && !run->anniversary_keeps_race) {
             enter_state(run, x, ST_INVALIDITY);
             break;
@@ -877,8 +884,8 @@ static int model_event(void *model, sim_engine *eng, const sim_event *ev)
     (void)eng;
     claimant_run *run = model;
     run->now = ev->time;
-    if (run->month > run->months && run->months > 0)
-        return run->error; /* after the last snapshot, at the horizon: outside the run */
+    if (run->months > 0 && run->month > run->months && ev->time >= run->horizon)
+        return run->error; /* at the horizon, after its snapshot: outside the run */
     if (ev->kind == EV_MONTH)
         snapshot(run);
     else if (ev->kind == EV_ARRIVAL)

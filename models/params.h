@@ -108,7 +108,8 @@ typedef struct programme_params {
     int caseload;               /* clients per coach */
     /* by-year coach schedule (replaces `coaches` when set): real coaches from
      * each 1 January on (step), none before the first year; simulated places
-     * round(coaches * caseload * scale), 0 = closed (no referrals) */
+     * round(coaches * caseload * scale), at least 1 where there are
+     * coaches; no coaches = closed (no referrals) */
     bool coaches_scheduled;
     year_schedule coaches_by_year[N_REGION];
     bool waiting_list;          /* no free place: wait (true) or stay in incapacity (false) */

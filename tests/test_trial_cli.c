@@ -338,6 +338,23 @@ Test(trial_cli, power_json_has_power_mcse_wilson_and_mde)
         cr_expect(cJSON_IsNumber(pr) && pr->valuedouble == pilot[k], "point %d: pilot %g", k,
                   cJSON_IsNumber(pr) ? pr->valuedouble : -1);
     }
+    /* the same in the file's /power/points, its last column */
+    hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    hid_t d = H5Dopen2(f, "/power/points", H5P_DEFAULT);
+    cr_assert_geq(d, 0);
+    hid_t sp = H5Dget_space(d);
+    hsize_t dims[2];
+    cr_assert_eq(H5Sget_simple_extent_dims(sp, dims, NULL), 2);
+    cr_assert(dims[0] == 4 && dims[1] == 7, "points %llu x %llu", (unsigned long long)dims[0],
+              (unsigned long long)dims[1]);
+    double rows[4][7];
+    cr_assert_geq(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), 0);
+    for (int k = 0; k < 4; k++)
+        cr_expect_eq(rows[k][6], pilot[k], "point %d: pilot %g in the file", k, rows[k][6]);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(f);
     cr_expect(tu_file_exists(out));
     cJSON_Delete(j);
     unlink(out);
