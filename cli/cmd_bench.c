@@ -82,7 +82,13 @@ int cmd_bench(int argc, char **argv)
                    "identical run N times (default 1) and reports the median time with the\n"
                    "fastest and slowest, for machines whose speed varies from run to run.\n"
                    "The time is also split into its phases: creating the stock, the events\n"
-                   "up to the horizon, and building the outcome table.\n"
+                   "up to the horizon, and building the outcome table.\n\n"
+                   "  --years Y     simulated years, 1..100 (default 20)\n"
+                   "  --scale X     simulated people per real one, in (0, 10] (default 1)\n"
+                   "  --policy NAME the config's policy to run (default ips)\n"
+                   "  --seed S      master seed, 0..2^53-1 (default 1, not run.seed)\n"
+                   "  --runs N      repeat the identical run N times, 1..100 (default 1)\n"
+                   "  --json        print the figures as JSON on stdout\n"
                    "Large arrays use 4 KiB pages; IPSIM_HUGE_PAGES=1 in the environment\n"
                    "requests transparent huge pages (see docs/performance.md).\n");
             return EXIT_OK;

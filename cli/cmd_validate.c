@@ -56,15 +56,18 @@ static void validate_usage(void)
            "if there is one, else prints \"FILE: valid\" with the sections checked and\n"
            "exits 0.\n"
            "  --json   print {\"file\", \"valid\", \"sections\", \"policies\", \"errors\"} on\n"
-           "           stdout; each error is {\"file\", \"line\", \"col\", \"path\",\n"
-           "           \"message\"} (the problems still go to stderr as well)\n");
+           "           stdout (\"policies\" only when valid); each error is {\"file\",\n"
+           "           \"line\", \"col\", \"path\", \"message\"} (the problems still go to\n"
+           "           stderr as well)\n");
 }
 
 /* The human lines of a valid file: its figures and each section's state. */
 static void print_valid(const char *file, const ipsim_config *cfg, const int state[N_SECTIONS])
 {
-    printf("%s: valid (%zu policies, %g years, scale %g)\n", file, cfg->model.npolicies,
-           cfg->model.horizon_days / 365.25, cfg->model.scale);
+    double years = cfg->model.horizon_days / 365.25;
+    printf("%s: valid (%zu polic%s, %g year%s, scale %g)\n", file, cfg->model.npolicies,
+           cfg->model.npolicies == 1 ? "y" : "ies", years, years == 1 ? "" : "s",
+           cfg->model.scale);
     printf("  scenario (run, population, policies, ...): checked\n");
     printf("  \"trial\" section (ipsim trial, ipsim power): %s\n",
            state[SEC_TRIAL] == SECTION_CHECKED ? "present, checked"

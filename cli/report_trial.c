@@ -83,9 +83,17 @@ static void design_lines(FILE *f, const trial_design *d, const trial_person *peo
     fprintf(f, "in permuted blocks of %d within region (%s %zu, %s %zu, %s %zu),\n",
             tp->block_size, region_labels[0], d->per_region[0], region_labels[1],
             d->per_region[1], region_labels[2], d->per_region[2]);
-    if (lo != hi)
-        fprintf(f, "about 1:1 (IPS arm %zu to %zu of %zu: each region's last block is "
-                "incomplete),\n", lo, hi, d->n);
+    if (lo != hi) {
+        /* name the regions whose last block is incomplete */
+        int half = tp->block_size / 2;
+        char which[96] = "";
+        for (int g = 0; g < N_REGION; g++)
+            if (d->per_region[g] % (size_t)(2 * half))
+                snprintf(which + strlen(which), sizeof which - strlen(which), "%s%s",
+                         which[0] ? ", " : "", region_labels[g]);
+        fprintf(f, "about 1:1 (IPS arm %zu to %zu of %zu: the last block is incomplete in "
+                "%s),\n", lo, hi, d->n, which);
+    }
     fprintf(f, "recruited over %.0f months, followed %.0f months from randomisation.\n",
             tp->recruitment_days / DAYS_PER_MONTH, tp->follow_up_days / DAYS_PER_MONTH);
     if (tp->model == TRIAL_MODEL_CLAIMANT) {
