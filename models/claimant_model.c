@@ -872,7 +872,8 @@ static void snapshot(claimant_run *run)
     }
     run->month++;
     if (run->month <= run->months
-        && sim_schedule(run->eng, (double)run->month * DAYS_PER_MONTH, GLOBAL_TARGET, EV_MONTH)
+        && sim_schedule(run->eng, results_snapshot_day(run->horizon, run->month), GLOBAL_TARGET,
+                        EV_MONTH)
                == SIM_NO_EVENT)
         run->error = -1;
 }
@@ -967,7 +968,7 @@ claimant_run *claimant_run_alloc(const model_params *p, size_t policy,
     run->inflow_key = sim_rng_child(run->rep_key, UINT64_C(0x1F10E));
     run->inflow_people_key = sim_rng_child(run->rep_key, UINT64_C(0x1F10E9E0));
     run->horizon = p->horizon_days;
-    run->months = (size_t)(p->horizon_days / DAYS_PER_MONTH + 1e-9);
+    run->months = results_months(p->horizon_days);
 
     size_t stock = simulated_count(p->stock.people, p->scale);
     double year0 = p->start_year, year1 = p->start_year + p->horizon_days / DAYS_PER_YEAR;
@@ -1010,7 +1011,7 @@ claimant_run *claimant_run_alloc_cohort(const model_params *p, size_t policy,
         return NULL;
     run->cohort = c;
     run->horizon = c->horizon;
-    run->months = (size_t)(c->horizon / DAYS_PER_MONTH + 1e-9);
+    run->months = results_months(c->horizon);
     /* a trial spans a few years: buckets of a month, a window of ten years */
     sim_engine_options opt = { .start = 0, .bucket_width = 30.0, .nbuckets = 128,
                                .capacity_hint = c->n + 64 };

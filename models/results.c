@@ -1,8 +1,21 @@
 /* results: allocation of the per-run result arrays; see results.h. */
 #include "models/results.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+size_t results_months(double horizon_days)
+{
+    double m = ceil(horizon_days / DAYS_PER_MONTH - 1e-9);
+    return m > 0 ? (size_t)m : 0;
+}
+
+double results_snapshot_day(double horizon_days, size_t k)
+{
+    double day = (double)k * DAYS_PER_MONTH;
+    return day < horizon_days ? day : horizon_days;
+}
 
 int results_init(run_results *r, size_t months)
 {

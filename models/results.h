@@ -55,6 +55,15 @@ typedef struct run_results {
 #define RES_FLOW_IDX(m, f, t) (((size_t)(m) * N_FLOW_FROM + (f)) * N_STATE + (t))
 #define RES_ENTRY_IDX(m, d, x) (((size_t)(m) * N_DIAG + (d)) * N_SEX + (x))
 
+/* Months of a run of `horizon_days`: snapshots are taken at months
+ * 1..months after day 0, the last at the horizon itself when the horizon is
+ * not a whole number of months (a partial last month). A horizon within
+ * rounding error of a whole number of months counts as whole. */
+size_t results_months(double horizon_days);
+
+/* Day of snapshot k of a run of `horizon_days` (k = 0..results_months). */
+double results_snapshot_day(double horizon_days, size_t k);
+
 /* Allocates zeroed arrays for `months` months. 0 or -1 on allocation
  * failure (then everything is freed). */
 int results_init(run_results *r, size_t months);

@@ -810,14 +810,14 @@ int trial_simulate(const trial_design *d, uint64_t seed, size_t rep, trial_works
  * ends (m from e^-4 to e^4). All grid points share their replication
  * streams (common random numbers), so the curve is smooth. The noise left
  * in the curve moves the arm's mean that mu keeps, so the pilot simulates
- * about PILOT_CLIENTS IPS clients at each grid point whatever the trial's
- * size (trial.coach_pilot_clients, default 144,000; docs/power.md has the
- * seed-to-seed spread that remains). */
+ * about trial.coach_pilot_clients IPS clients (default 144,000) at each
+ * grid point whatever the trial's size (docs/power.md has the seed-to-seed
+ * spread that remains). */
 #define PILOT_X_MIN (-4.0)
 #define PILOT_X_STEP 0.5
 #define PILOT_POINTS 17
 #define PILOT_REPS_MIN 24
-#define PILOT_REPS_MAX 1000 /* a trial of under 288 people gets fewer clients */
+#define PILOT_REPS_MAX 1000 /* so a small trial gets fewer clients (under 288 people at the default) */
 
 /* Pilot replications for a design of d->n participants (half in IPS). */
 static size_t pilot_reps(const trial_design *d)

@@ -32,7 +32,7 @@ Test(claimant_model, every_person_is_in_exactly_one_state_each_month)
     for (size_t pol = 0; pol < cfg.model.npolicies; pol++) {
         claimant_run *run = claimant_run_alloc(&cfg.model, pol, cfg.seed, 0);
         cr_assert_not_null(run);
-        size_t months = (size_t)(cfg.model.horizon_days / DAYS_PER_MONTH + 1e-9);
+        size_t months = results_months(cfg.model.horizon_days);
         int64_t (*recount)[N_STATE] = calloc(months + 1, sizeof *recount);
         size_t *present = calloc(months + 1, sizeof *present);
         for (size_t m = 0; m <= months; m++) {
@@ -83,30 +83,50 @@ Test(claimant_model, flows_carry_each_month_into_the_next)
 }
 
 /* A horizon that is not a whole number of months (1.49 years: 17 months and
- * 0.88 of one): the model runs to the horizon, people arrive and move after
- * the last snapshot, and the monthly tables still add up. */
+ * 0.88 of one): the last month is partial, its snapshot at the horizon, so
+ * the model runs to the horizon (people arrive, move and leave in the
+ * partial month), the monthly tables add up, and the last snapshot's
+ * counts are the people's final states. A horizon a hair short of 13
+ * months (13/12 years to 13 digits) gets its 13th snapshot too. */
 Test(claimant_model, a_partial_last_month_is_simulated)
 {
     const char *json = "{\"run\": {\"years\": 1.49, \"scale\": 0.02, \"seed\": 5}}";
     cr_expect_gt(check_flows(json), 100);
-    ipsim_config cfg;
-    load(json, &cfg);
-    run_results res;
-    claimant_run *run = claimant_run_alloc(&cfg.model, 0, cfg.seed, 0);
-    cr_assert_not_null(run);
-    cr_assert_eq(claimant_run_finish(run, &res), 0);
-    claimant_run_free(run);
-    double last_snapshot = (double)res.months * DAYS_PER_MONTH;
-    cr_assert_lt(last_snapshot, cfg.model.horizon_days);
-    size_t late_arrivals = 0, late_exits = 0;
-    for (size_t i = 0; i < res.npeople; i++) {
-        late_arrivals += res.people[i].arrival_day > last_snapshot;
-        late_exits += isfinite(res.people[i].exit_day) && res.people[i].exit_day > last_snapshot;
+    const char *jsons[2] = { json, "{\"run\": {\"years\": 1.0833333333333, \"scale\": 0.02}}" };
+    const size_t want_months[2] = { 18, 13 };
+    for (int c = 0; c < 2; c++) {
+        ipsim_config cfg;
+        load(jsons[c], &cfg);
+        run_results res;
+        claimant_run *run = claimant_run_alloc(&cfg.model, 0, cfg.seed, 0);
+        cr_assert_not_null(run);
+        cr_assert_eq(claimant_run_finish(run, &res), 0);
+        claimant_run_free(run);
+        cr_assert_eq(res.months, want_months[c], "%zu months", res.months);
+        int64_t final[N_STATE] = { 0 }, last[N_STATE] = { 0 };
+        for (size_t i = 0; i < res.npeople; i++)
+            final[res.people[i].final_state]++;
+        for (int st = 0; st < N_STATE; st++)
+            for (int g = 0; g < N_REGION; g++)
+                for (int x = 0; x < N_SEX; x++)
+                    last[st] += res.state_counts[RES_STATE_IDX(res.months, st, g, x)];
+        for (int st = 0; st < N_STATE; st++)
+            cr_expect_eq(last[st], final[st], "case %d, %s: %lld at the last snapshot, %lld at "
+                         "the end", c, claimant_state_name(st), (long long)last[st],
+                         (long long)final[st]);
+        if (c == 0) {
+            double whole = 17 * DAYS_PER_MONTH; /* the partial month starts here */
+            size_t late_arrivals = 0, late_exits = 0;
+            for (size_t i = 0; i < res.npeople; i++) {
+                late_arrivals += res.people[i].arrival_day > whole;
+                late_exits += isfinite(res.people[i].exit_day) && res.people[i].exit_day > whole;
+            }
+            cr_expect_gt(late_arrivals, 10, "%zu arrivals in the partial month", late_arrivals);
+            cr_expect_gt(late_exits, 10, "%zu exits in the partial month", late_exits);
+        }
+        results_clear(&res);
+        config_clear(&cfg);
     }
-    cr_expect_gt(late_arrivals, 10, "%zu arrivals after the last snapshot", late_arrivals);
-    cr_expect_gt(late_exits, 10, "%zu exits after the last snapshot", late_exits);
-    results_clear(&res);
-    config_clear(&cfg);
 }
 
 /* Checks counts[m] + flows[m] = counts[m + 1] for every policy, three

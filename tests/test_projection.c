@@ -63,7 +63,7 @@ Test(projection, schedule_is_closed_before_opening_and_keeps_capacity)
     for (size_t pol = 0; pol < 2; pol++) {
         claimant_run *run = claimant_run_alloc(&cfg.model, pol, cfg.seed, 0);
         cr_assert_not_null(run);
-        size_t months = (size_t)(cfg.model.horizon_days / DAYS_PER_MONTH + 1e-9);
+        size_t months = results_months(cfg.model.horizon_days);
         for (size_t m = 1; m <= months; m++) {
             cr_assert_eq(claimant_run_until(run, m * DAYS_PER_MONTH), 0);
             char msg[256];
