@@ -72,7 +72,9 @@ PRESETS = {
                    ("transitions.part_time_start*", 0.01, 100, 0.2),
                    ("transitions.job_loss*", 0.01, 100, 0.2),
                    ("transitions.part_time_to_full_time*", 0.01, 100, 0.2)],
-        "start": [4.4081, 0.6801, 0.068, 11.98, 0.5047, 0.7837, 0.3162, 1.5371],
+        # the previous fit's values, as multipliers of the current default
+        # scenario (recovery keeps the previous multiplier of its first pieces)
+        "start": [4.4081, 0.6801, 0.068, 11.98, 0.5047, 0.7979, 0.3162, 1.5371],
         "prior_factor": 6,
         "targets": {
             "ever_worked_30m ips": (lambda am: am["ever_worked_30m"]["ips"], 0.39, 0.02),
