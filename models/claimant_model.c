@@ -235,12 +235,7 @@ race_hazard_capped(claimant_run *run, race *r, person *x, uint64_t pkey, const h
     double target = e / ratio; /* the draw's share of cumulative hazard */
     if (target > cap)
         return;
-    double residual;
-    if (h->shape == HAZ_EXPONENTIAL) /* hazard_residual's arithmetic, inline */
-        residual = ratio > 0 && h->rate > 0 ? target / h->rate : INFINITY;
-    else
-        residual = hazard_residual(h, age, e, ratio);
-    race_enter(r, now + wait + residual, kind);
+    race_enter(r, now + wait + (ratio > 0 ? hazard_spend(h, age, target) : INFINITY), kind);
 }
 
 static inline __attribute__((always_inline)) void

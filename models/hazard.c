@@ -52,9 +52,11 @@ double hazard_cumulative(const hazard *h, double d)
 
 double hazard_residual(const hazard *h, double age, double e, double ratio)
 {
-    if (!(ratio > 0))
-        return INFINITY;
-    double target = e / ratio;
+    return ratio > 0 ? hazard_spend(h, age, e / ratio) : INFINITY;
+}
+
+double hazard_spend_shaped(const hazard *h, double age, double target)
+{
     if (age < 0)
         age = 0;
     switch (h->shape) {

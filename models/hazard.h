@@ -9,6 +9,7 @@
 #ifndef IPSIM_HAZARD_H
 #define IPSIM_HAZARD_H
 
+#include <math.h>
 #include "models/params.h"
 
 /* A hazard that never fires (shape HAZ_NONE) with all ratios 1. */
@@ -22,6 +23,18 @@ double hazard_cumulative(const hazard *h, double d);
 /* Residual time (days) until the event, as above. +INFINITY when the hazard
  * never fires (shape none, zero rate, or E/m beyond a final zero piece). */
 double hazard_residual(const hazard *h, double age, double e, double ratio);
+
+/* The same for a ratio already applied: days from clock age `age` until the
+ * cumulative hazard (ratio 1) has grown by `target` = E/m. Inline for the
+ * exponential shape (the hot path of the claimant model), out of line for
+ * the others. */
+double hazard_spend_shaped(const hazard *h, double age, double target);
+static inline double hazard_spend(const hazard *h, double age, double target)
+{
+    if (h->shape == HAZ_EXPONENTIAL)
+        return h->rate > 0 ? target / h->rate : INFINITY;
+    return hazard_spend_shaped(h, age, target);
+}
 
 /* Product of the covariate hazard ratios for one person. */
 static inline double hazard_ratio(const hazard *h, int sex, int age_band, int region,
