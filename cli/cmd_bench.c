@@ -102,12 +102,11 @@ int cmd_bench(int argc, char **argv)
             if (taken < 0)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--scale")) {
-            char *end;
             if (!(v = cli_option_value(argc, argv, &i, "a number")))
                 return EXIT_USAGE;
-            size_t len = cli_decimal_length(v, false);
-            scale = len ? strtod(v, &end) : 0;
-            if (!len || *end || v[len] || !(scale > 0) || scale > 10) {
+            size_t len = cli_decimal_length(v, false); /* the whole text, decimal */
+            scale = len ? strtod(v, NULL) : 0;
+            if (!len || v[len] || !(scale > 0) || scale > 10) {
                 fprintf(stderr, "ipsim bench: --scale: '%s' is not a number in (0, 10]\n", v);
                 return EXIT_USAGE;
             }

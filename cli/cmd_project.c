@@ -87,16 +87,6 @@ static const char *table_title(int ind)
 
 #define COLW 26 /* narrowest column */
 
-/* One table cell after two spaces, padded to `width` unless it is the last
- * of its line (no trailing spaces). */
-static void put_cell(FILE *f, const char *text, int width, bool last)
-{
-    if (last)
-        fprintf(f, "  %s", text);
-    else
-        fprintf(f, "  %-*s", width, text);
-}
-
 static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, double wall,
                         int threads)
 {
@@ -134,7 +124,7 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
         int ind = table_indicators[t];
         fprintf(f, "\n%s\n%-6s", table_title(ind), "year");
         for (size_t p = 0; p < r->npolicies; p++)
-            put_cell(f, mp->policy[p].name, width, p + 1 == r->npolicies);
+            report_cell(f, mp->policy[p].name, width, p + 1 == r->npolicies);
         fprintf(f, "\n");
         for (size_t y = 0; rc == 0 && y < r->nyears; y++) {
             fprintf(f, "%-6d", r->first_year + (int)y);
@@ -143,7 +133,7 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
                 if ((rc = projection_band(r, p, -1, y, ind, b)) != 0)
                     break;
                 cell(buf, sizeof buf, ind, b, false);
-                put_cell(f, buf, width, p + 1 == r->npolicies);
+                report_cell(f, buf, width, p + 1 == r->npolicies);
             }
             fprintf(f, "\n");
         }
@@ -151,7 +141,7 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
             continue;
         fprintf(f, "  difference\n%-6s", "");
         for (size_t d = 0; d < pc->ndiffs; d++)
-            put_cell(f, diff_name[d], diff_width, d + 1 == pc->ndiffs);
+            report_cell(f, diff_name[d], diff_width, d + 1 == pc->ndiffs);
         fprintf(f, "\n");
         for (size_t y = 0; rc == 0 && y < r->nyears; y++) {
             fprintf(f, "%-6d", r->first_year + (int)y);
@@ -160,7 +150,7 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
                 if ((rc = projection_band(r, pc->diff_a[d], (long)pc->diff_b[d], y, ind, b)) != 0)
                     break;
                 cell(buf, sizeof buf, ind, b, true);
-                put_cell(f, buf, diff_width, d + 1 == pc->ndiffs);
+                report_cell(f, buf, diff_width, d + 1 == pc->ndiffs);
             }
             fprintf(f, "\n");
         }

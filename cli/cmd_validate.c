@@ -64,7 +64,7 @@ static void validate_usage(void)
 /* The human lines of a valid file: its figures and each section's state. */
 static void print_valid(const char *file, const ipsim_config *cfg, const int state[N_SECTIONS])
 {
-    double years = cfg->model.horizon_days / 365.25;
+    double years = cfg->model.horizon_days / DAYS_PER_YEAR;
     printf("%s: valid (%zu polic%s, %g year%s, scale %g)\n", file, cfg->model.npolicies,
            cfg->model.npolicies == 1 ? "y" : "ies", years, years == 1 ? "" : "s",
            cfg->model.scale);

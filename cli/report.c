@@ -60,6 +60,14 @@ static char *table_row(table *t, const char *label)
     return t->cells[t->nrows++ * t->np];
 }
 
+void report_cell(FILE *f, const char *text, int width, bool last)
+{
+    if (last)
+        fprintf(f, "  %s", text);
+    else
+        fprintf(f, "  %-*s", width, text);
+}
+
 /* Prints rows [from, to): labels padded to the widest label, columns to
  * their widest cell, two spaces between, nothing after the last cell. */
 static void table_print(FILE *f, const table *t, size_t from, size_t to, int head,
@@ -67,13 +75,8 @@ static void table_print(FILE *f, const table *t, size_t from, size_t to, int hea
 {
     for (size_t r = from; r < to; r++) {
         fprintf(f, "%-*s", head, t->label[r]);
-        for (size_t p = 0; p < t->np; p++) {
-            const char *c = t->cells[r * t->np + p];
-            if (p + 1 < t->np)
-                fprintf(f, "  %-*s", width[p], c);
-            else
-                fprintf(f, "  %s", c);
-        }
+        for (size_t p = 0; p < t->np; p++)
+            report_cell(f, t->cells[r * t->np + p], width[p], p + 1 == t->np);
         fprintf(f, "\n");
     }
 }

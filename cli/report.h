@@ -3,6 +3,7 @@
 #ifndef IPSIM_REPORT_H
 #define IPSIM_REPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <cjson/cJSON.h>
@@ -20,6 +21,10 @@ typedef struct report_info {
 
 void report_run_table(FILE *f, const report_info *info, const policy_summary *sums);
 void report_run_json(FILE *f, const report_info *info, const policy_summary *sums);
+
+/* One cell of a text table: two spaces, then `text` padded to `width`
+ * unless it is the last of its line (no trailing spaces). */
+void report_cell(FILE *f, const char *text, int width, bool last);
 
 /* Prints a cJSON tree (formatted) and a newline, then deletes it. */
 void report_print_json(FILE *f, cJSON *tree);

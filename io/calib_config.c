@@ -455,17 +455,17 @@ int calib_spec_load(const char *path, calib_spec *s, FILE *err)
     return spec_load(path, NULL, 0, s, &sink);
 }
 
-int calib_spec_load_text(const char *name, const char *text, size_t len, calib_spec *s,
-                         FILE *err)
-{
-    jc_sink sink = { err, NULL };
-    return spec_load(name, text ? text : "", text ? len : 0, s, &sink);
-}
-
 int calib_spec_load_text_to(const char *name, const char *text, size_t len, calib_spec *s,
                             const jc_sink *sink)
 {
     return spec_load(name, text ? text : "", text ? len : 0, s, sink);
+}
+
+int calib_spec_load_text(const char *name, const char *text, size_t len, calib_spec *s,
+                         FILE *err)
+{
+    jc_sink sink = { err, NULL };
+    return calib_spec_load_text_to(name, text, len, s, &sink);
 }
 
 void calib_spec_clear(calib_spec *s)

@@ -178,17 +178,17 @@ int proj_config_load(const char *path, proj_config *pc, FILE *err)
     return load(path, NULL, 0, pc, &sink);
 }
 
-int proj_config_load_text(const char *name, const char *text, size_t len, proj_config *pc,
-                          FILE *err)
-{
-    jc_sink sink = { err, NULL };
-    return load(name, text ? text : "", text ? len : 0, pc, &sink);
-}
-
 int proj_config_load_text_to(const char *name, const char *text, size_t len, proj_config *pc,
                              const jc_sink *sink)
 {
     return load(name, text ? text : "", text ? len : 0, pc, sink);
+}
+
+int proj_config_load_text(const char *name, const char *text, size_t len, proj_config *pc,
+                          FILE *err)
+{
+    jc_sink sink = { err, NULL };
+    return proj_config_load_text_to(name, text, len, pc, &sink);
 }
 
 void proj_config_clear(proj_config *pc)
