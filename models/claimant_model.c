@@ -673,6 +673,13 @@ static void open_region(claimant_run *run, int r)
     }
 }
 
+/* Clients per coach (1 for a policy without programme, whose caseload is
+ * unset). */
+static int32_t caseload_of(const claimant_run *run)
+{
+    return run->prog->caseload > 0 ? run->prog->caseload : 1;
+}
+
 /* Places of a region with `coaches` real coaches at the run's scale:
  * round(coaches x caseload x scale), at least one where there are coaches.
  * Fixed and scheduled capacity follow this one rule. */
@@ -680,7 +687,7 @@ static int32_t simulated_places(const claimant_run *run, double coaches)
 {
     if (!(coaches > 0))
         return 0;
-    double pl = floor(coaches * run->prog->caseload * run->p->scale + 0.5);
+    double pl = floor(coaches * caseload_of(run) * run->p->scale + 0.5);
     if (pl < 1)
         pl = 1;
     return pl > 1e9 ? 1000000000 : (int32_t)pl;
@@ -689,7 +696,7 @@ static int32_t simulated_places(const claimant_run *run, double coaches)
 /* Coaches needed for `places` clients. */
 static size_t coaches_for(const claimant_run *run, int32_t places)
 {
-    int32_t k = run->prog->caseload > 0 ? run->prog->caseload : 1;
+    int32_t k = caseload_of(run);
     return places > 0 ? (size_t)((places + k - 1) / k) : 0;
 }
 
@@ -943,7 +950,7 @@ static int init_fixed_capacity(claimant_run *run)
         places[g] = fixed ? simulated_places(run, run->prog->coaches[g]) : 0;
         coaches[g] = coaches_for(run, places[g]);
     }
-    if (caseload_init(&run->cl, coaches, run->prog->caseload > 0 ? run->prog->caseload : 1) != 0)
+    if (caseload_init(&run->cl, coaches, caseload_of(run)) != 0)
         return -1;
     for (int g = 0; g < N_REGION; g++)
         if (coaches[g])
