@@ -294,6 +294,18 @@ Test(projection_errors, missing_benefits_and_bad_schedule)
                          "projection", "missing required key 'benefits'");
 }
 
+/* ---- the project command --------------------------------------------------------- */
+
+/* A temporary folder `dir` holding the config `json` as dir/p.json (its
+ * path in cfgp) and the path dir/p.h5 for the output (in out). */
+static void project_files(const char *json, char dir[64], char cfgp[128], char out[128])
+{
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfgp, 128, "%s/p.json", dir);
+    snprintf(out, 128, "%s/p.h5", dir);
+    cr_assert_eq(tu_write_file(cfgp, json), 0);
+}
+
 /* ---- project --json ----------------------------------------------------------- */
 
 /* project --json names the run the way run --json does: program, version,
@@ -302,12 +314,9 @@ Test(projection_cli, json_names_the_run_like_run_json)
 {
     char dir[64], cfgp[128], out[128], cmd[512], err[4096];
     static char so[1 << 20];
-    cr_assert_not_null(tu_tmpdir(dir));
-    snprintf(cfgp, sizeof cfgp, "%s/p.json", dir);
-    snprintf(out, sizeof out, "%s/p.h5", dir);
-    cr_assert_eq(tu_write_file(cfgp, "{\"run\": {\"years\": 3, \"scale\": 0.01},\n"
-                                     " \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
-                                     " \"replications\": 2, " BENEFITS "}}"), 0);
+    project_files("{\"run\": {\"years\": 3, \"scale\": 0.01},\n"
+                  " \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
+                  " \"replications\": 2, " BENEFITS "}}", dir, cfgp, out);
     snprintf(cmd, sizeof cmd, "project %s -o %s --quiet --json --seed 9007199254740991"
              " --threads 3", cfgp, out);
     int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
@@ -342,18 +351,15 @@ Test(projection_cli, tables_fit_long_names_without_trailing_spaces)
 {
     char dir[64], cfgp[128], out[128], cmd[512], err[4096];
     static char so[1 << 20];
-    cr_assert_not_null(tu_tmpdir(dir));
-    snprintf(cfgp, sizeof cfgp, "%s/p.json", dir);
-    snprintf(out, sizeof out, "%s/p.h5", dir);
-    cr_assert_eq(tu_write_file(cfgp, "{\"run\": {\"years\": 3, \"scale\": 0.01},\n"
-                                     " \"policies\": [{\"name\": \"sq\", \"type\": \"status_quo\"},"
-                                     " {\"name\": \"ips_with_a_very_long_name_31ch\", \"type\": \"ips\"},"
-                                     " {\"name\": \"ttp\", \"type\": \"train_then_place\"}],"
-                                     " \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
-                                     " \"replications\": 2, " BENEFITS ","
-                                     " \"differences\": [{\"scenario\": \"ips_with_a_very_long_name_31ch\","
-                                     " \"minus\": \"ttp\"}, {\"scenario\": \"ttp\", \"minus\": \"sq\"}]}}"),
-                 0);
+    project_files("{\"run\": {\"years\": 3, \"scale\": 0.01},\n"
+                  " \"policies\": [{\"name\": \"sq\", \"type\": \"status_quo\"},"
+                  " {\"name\": \"ips_with_a_very_long_name_31ch\", \"type\": \"ips\"},"
+                  " {\"name\": \"ttp\", \"type\": \"train_then_place\"}],"
+                  " \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
+                  " \"replications\": 2, " BENEFITS ","
+                  " \"differences\": [{\"scenario\": \"ips_with_a_very_long_name_31ch\","
+                  " \"minus\": \"ttp\"}, {\"scenario\": \"ttp\", \"minus\": \"sq\"}]}}",
+                  dir, cfgp, out);
     snprintf(cmd, sizeof cmd, "project %s -o %s --quiet", cfgp, out);
     int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
     cr_assert_eq(st, 0, "exit status %d: %s", st, err);
