@@ -61,7 +61,7 @@ static void csv_float(FILE *f, float v)
     else if (isinf(v))
         fputs(",inf", f);
     else
-        fprintf(f, ",%.6g", v);
+        fprintf(f, ",%.9g", v);
 }
 
 static int write_people_csv(const char *path, const trial_design *d, const trial_person *pp)

@@ -256,6 +256,65 @@ Test(trial_cli, trial_writes_hdf5_and_csv_and_refuses_to_overwrite)
     rmdir(dir);
 }
 
+/* The CSV's numbers are the file's float32 values exactly (nine significant
+ * digits), so a reanalysis of the CSV reproduces the printed tests: six
+ * digits merged distinct days_worked values into ties and moved the
+ * Mann-Whitney estimate and p-value. */
+Test(trial_cli, csv_numbers_round_trip_the_hdf5_values)
+{
+    char dir[64], cfg[128], out[128], csv[128], tests[160], line[1024], err[8192];
+    static char so[65536];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/t.json", dir);
+    snprintf(out, sizeof out, "%s/t.h5", dir);
+    snprintf(csv, sizeof csv, "%s/people.csv", dir);
+    snprintf(tests, sizeof tests, "%s/people.tests.csv", dir);
+    cr_assert_eq(tu_write_file(cfg, small_trial), 0);
+    snprintf(line, sizeof line, "trial %s -o %s --csv %s --quiet --threads 2", cfg, out, csv);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    enum { N = 120 };
+    typedef struct { float days_worked, benefit, time; } row;
+    row h5[N];
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(row));
+    H5Tinsert(t, "days_worked", HOFFSET(row, days_worked), H5T_NATIVE_FLOAT);
+    H5Tinsert(t, "benefit_eur_per_month", HOFFSET(row, benefit), H5T_NATIVE_FLOAT);
+    H5Tinsert(t, "time_to_first_job", HOFFSET(row, time), H5T_NATIVE_FLOAT);
+    hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    hid_t d = H5Dopen2(f, "/trial/people", H5P_DEFAULT);
+    cr_assert_geq(d, 0);
+    cr_assert_geq(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, h5), 0);
+    H5Dclose(d);
+    H5Fclose(f);
+    H5Tclose(t);
+    /* columns 14, 16 and 17 (1-based): time_to_first_job, days_worked, benefit */
+    FILE *in = fopen(csv, "r");
+    cr_assert_not_null(in);
+    char buf[2048];
+    cr_assert_not_null(fgets(buf, sizeof buf, in));
+    cr_assert(strstr(buf, ",time_to_first_job,first_job_observed,days_worked,"
+                          "benefit_eur_per_month,") != NULL, "%s", buf);
+    int rows = 0, differ = 0;
+    while (fgets(buf, sizeof buf, in) && rows < N) {
+        float v[3] = { 0 };
+        char *s = buf;
+        for (int col = 1; col <= 17 && s; col++, s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL)
+            if (col == 14 || col == 16 || col == 17)
+                v[col == 14 ? 2 : col == 16 ? 0 : 1] = strtof(s, NULL);
+        differ += v[0] != h5[rows].days_worked || v[1] != h5[rows].benefit
+                  || v[2] != h5[rows].time;
+        rows++;
+    }
+    fclose(in);
+    cr_expect_eq(rows, N);
+    cr_expect_eq(differ, 0, "%d of %d rows differ from the HDF5 file", differ, rows);
+    unlink(out);
+    unlink(csv);
+    unlink(tests);
+    unlink(cfg);
+    rmdir(dir);
+}
+
 /* An odd total cannot be split 1:1: the trial prints the split it drew (the
  * IPS arm as in --json's "received"), power the range the design allows */
 Test(trial_cli, the_printed_split_is_the_real_one)
