@@ -70,6 +70,12 @@ int cli_take_seed_threads(int argc, char **argv, int *i, uint64_t *seed, bool *h
 void cli_default_output(const char *config, const char *suffix, const char *fallback,
                         char *out, size_t len);
 
+/* True, with an error printed ("ipsim CMD: OPTION FILE is the config file
+ * ..."), when `output` names the same file as CONFIG (NULL: none), which
+ * --force would otherwise replace by the results. */
+bool cli_output_is_config(const char *cmd, const char *option, const char *output,
+                          const char *config);
+
 /* Loads CONFIG (NULL: the built-in default) into *cfg, errors printed.
  * Returns EXIT_OK, EXIT_FAIL (out of memory) or EXIT_USAGE (bad config). */
 struct ipsim_config;

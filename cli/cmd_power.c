@@ -174,6 +174,10 @@ int cmd_power(int argc, char **argv)
         cli_default_output(config, "_power.h5", "power.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
+    if (cli_output_is_config("power", "-o", output, config)) {
+        config_clear(&cfg);
+        return EXIT_USAGE;
+    }
     h5out_target target;
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim power: %s\n", err);

@@ -277,6 +277,11 @@ int cmd_project(int argc, char **argv)
         return EXIT_FAIL;
     }
     char err[4600];
+    if (cli_output_is_config("project", "-o", output, config)) {
+        proj_config_clear(pc);
+        free(pc);
+        return EXIT_USAGE;
+    }
     h5out_target target;
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim project: %s\n", err);

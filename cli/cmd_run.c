@@ -101,6 +101,10 @@ int cmd_run(int argc, char **argv)
         cli_default_output(config, ".h5", "belgium_default.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
+    if (cli_output_is_config("run", "-o", output, config)) {
+        config_clear(&cfg);
+        return EXIT_USAGE;
+    }
     h5out_target target;
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim run: %s\n", err);

@@ -177,6 +177,17 @@ int cmd_trial(int argc, char **argv)
         cli_default_output(config, "_trial.h5", "trial.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
+    if (csv) {
+        const char *dot = strrchr(csv, '.');
+        size_t stem = dot && !strcmp(dot, ".csv") ? (size_t)(dot - csv) : strlen(csv);
+        snprintf(tests_csv, sizeof tests_csv, "%.*s.tests.csv", (int)stem, csv);
+    }
+    if (cli_output_is_config("trial", "-o", output, config)
+        || (csv && (cli_output_is_config("trial", "--csv", csv, config)
+                    || cli_output_is_config("trial", "--csv (tests)", tests_csv, config)))) {
+        config_clear(&cfg);
+        return EXIT_USAGE;
+    }
     int status = EXIT_USAGE;
     h5out_target target = { { 0 }, { 0 } }, csv_t = { { 0 }, { 0 } }, tests_t = { { 0 }, { 0 } };
     trial_design *d = malloc(sizeof *d);
@@ -197,9 +208,6 @@ int cmd_trial(int argc, char **argv)
     }
     cli_guard_tmp(target.tmp_path);
     if (csv) {
-        const char *dot = strrchr(csv, '.');
-        size_t stem = dot && !strcmp(dot, ".csv") ? (size_t)(dot - csv) : strlen(csv);
-        snprintf(tests_csv, sizeof tests_csv, "%.*s.tests.csv", (int)stem, csv);
         if (h5out_same_file(output, csv) || h5out_same_file(output, tests_csv)) {
             fprintf(stderr, "ipsim trial: -o %s and --csv %s (with %s) name the same file\n",
                     output, csv, tests_csv);

@@ -205,6 +205,53 @@ Test(trial_cli, malformed_json)
     check_bad_both(&c);
 }
 
+/* The whole of a small text file (at most size - 1 bytes), NUL-terminated. */
+static void read_text(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+    buf[n] = 0;
+    if (f)
+        fclose(f);
+}
+
+/* --force replaces results, never the config they come from: -o or --csv
+ * (or the tests file --csv implies) naming CONFIG, however spelt, is
+ * refused, and CONFIG is left as it was (run and project too). */
+Test(trial_cli, outputs_never_replace_the_config)
+{
+    static const struct { const char *config, *args; } cases[] = {
+        { "c.json", "power %s/c.json --reps 2 -o %s/c.json" },
+        { "c.json", "trial %s/c.json -o %s/./c.json" },
+        { "c.json", "trial %s/c.json --csv %s/c.json -o %s/t.h5" },
+        { "c.tests.csv", "trial %s/c.tests.csv --csv %s/c.csv -o %s/t.h5" },
+        { "c.json", "run %s/c.json --reps 1 -o %s/c.json" },
+        { "c.json", "project %s/c.json --reps 1 -o %s/c.json" },
+    };
+    static char text[65536], back[65536];
+    char dir[64], cfg[128], fmt[256], line[1024], err[8192], so[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        if (!strncmp(cases[k].args, "project", 7))
+            read_text(IPSIM_SOURCE_DIR "/configs/projection_2035.json", text, sizeof text);
+        else
+            snprintf(text, sizeof text, "{\"trial\": {\"model\": \"binomial\"}}");
+        cr_assert_neq(text[0], 0);
+        snprintf(cfg, sizeof cfg, "%s/%s", dir, cases[k].config);
+        cr_assert_eq(tu_write_file(cfg, text), 0);
+        snprintf(fmt, sizeof fmt, "%s --force --quiet", cases[k].args);
+        snprintf(line, sizeof line, fmt, dir, dir, dir);
+        int st = tu_run_ipsim(line, so, sizeof so, err, sizeof err);
+        cr_expect_eq(st, 2, "%s: exit %d, %s", line, st, err);
+        cr_expect(strstr(err, "is the config file") != NULL, "%s: %s", line, err);
+        read_text(cfg, back, sizeof back);
+        cr_expect(strcmp(back, text) == 0, "%s replaced the config", line);
+        cr_expect_eq(dir_entries(dir), 1, "%s: something was written", line);
+        unlink(cfg);
+    }
+    rmdir(dir);
+}
+
 /* A small trial with a small coach-effect pilot (50 replications of 60 IPS
  * clients), for tests of the command rather than of the pilot's precision. */
 static const char *small_trial =
