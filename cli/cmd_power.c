@@ -22,7 +22,7 @@ static void power_usage(FILE *f)
 {
     fprintf(f,
             "Usage: ipsim power [CONFIG] [--reps R] [--n LIST] [--effect LIST] [--seed S]\n"
-            "                   [--threads T] [-o FILE] [--force] [--json] [--quiet]\n"
+            "                   [--threads T] [-o FILE] [--csv FILE] [--force] [--json] [--quiet]\n"
             "\n"
             "Simulates the trial of CONFIG's \"trial\" section R times at each point of a grid\n"
             "and reports, for every outcome and test, the power (share of trials rejecting\n"
@@ -45,7 +45,9 @@ static void power_usage(FILE *f)
             "  -o, --output FILE  HDF5 output (default: CONFIG's base name with _power.h5,\n"
             "                 or power.h5, in the current directory); never overwritten\n"
             "                 without --force\n"
-            "  --force        replace an existing output file\n"
+            "  --csv FILE     also write the power of every grid point and test as CSV,\n"
+            "                 one row each (for plotting power curves)\n"
+            "  --force        replace existing output files\n"
             "  --json         print the results as JSON on stdout instead of a table\n"
             "  --quiet        no progress bar\n");
 }
@@ -100,6 +102,15 @@ static void keep_freed_memory(void)
 #endif
 }
 
+static int write_csv(const char *path, const trial_power *pw)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int rc = report_power_csv(f, pw);
+    return fclose(f) == 0 ? rc : -1;
+}
+
 static void on_progress(size_t done, size_t total, uint64_t events, void *arg)
 {
     cli_progress_update(arg, done, total, events);
@@ -107,7 +118,7 @@ static void on_progress(size_t done, size_t total, uint64_t events, void *arg)
 
 int cmd_power(int argc, char **argv)
 {
-    const char *config = NULL, *output = NULL;
+    const char *config = NULL, *output = NULL, *csv = NULL;
     uint64_t reps = 0, seed = 0, threads = (uint64_t)cli_default_threads();
     bool have_seed = false, force = false, json = false, quiet = false;
     double n_list[16], e_list[16];
@@ -124,6 +135,9 @@ int cmd_power(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             power_usage(stdout);
             return EXIT_OK;
+        } else if (!strcmp(a, "--csv")) {
+            if (!(csv = cli_option_value(argc, argv, &i, "a file name")))
+                return EXIT_USAGE;
         } else if (!strcmp(a, "--reps")) {
             if (!cli_option_u64(argc, argv, &i, 1, 10000000, &reps))
                 return EXIT_USAGE;
@@ -174,17 +188,33 @@ int cmd_power(int argc, char **argv)
         cli_default_output(config, "_power.h5", "power.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
-    if (cli_output_is_config("power", "-o", output, config)) {
+    if (cli_output_is_config("power", "-o", output, config)
+        || (csv && cli_output_is_config("power", "--csv", csv, config))) {
         config_clear(&cfg);
         return EXIT_USAGE;
     }
-    h5out_target target;
+    if (csv && h5out_same_file(output, csv)) {
+        fprintf(stderr, "ipsim power: -o %s and --csv %s name the same file\n", output, csv);
+        config_clear(&cfg);
+        return EXIT_USAGE;
+    }
+    h5out_target target, csv_t = { { 0 }, { 0 } };
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim power: %s\n", err);
         config_clear(&cfg);
         return EXIT_USAGE;
     }
     cli_guard_tmp(target.tmp_path);
+    if (csv && h5out_begin(&csv_t, csv, force, err, sizeof err) != 0) {
+        fprintf(stderr, "ipsim power: %s\n", err);
+        h5out_abort(&target);
+        h5out_abort(&csv_t);
+        cli_unguard_tmp();
+        config_clear(&cfg);
+        return EXIT_USAGE;
+    }
+    if (csv)
+        cli_guard_tmp(csv_t.tmp_path);
     keep_freed_memory();
     cli_progress bar;
     cli_progress_start(&bar, "ipsim power", quiet);
@@ -200,13 +230,21 @@ int cmd_power(int argc, char **argv)
         status = rc == -1 ? EXIT_USAGE : EXIT_FAIL;
         goto done;
     }
-    if (h5trial_write_power(&target, &cfg, &pw, (int)threads, wall, err, sizeof err) != 0
-        || h5out_commit(&target, err, sizeof err) != 0) {
+    if (h5trial_write_power(&target, &cfg, &pw, (int)threads, wall, err, sizeof err) != 0) {
+        fprintf(stderr, "ipsim power: %s\n", err);
+        goto done;
+    }
+    if (csv && write_csv(csv_t.tmp_path, &pw) != 0) {
+        fprintf(stderr, "ipsim power: %s: writing the CSV file failed (disk full?)\n", csv);
+        goto done;
+    }
+    if (h5out_commit(&target, err, sizeof err) != 0
+        || (csv && h5out_commit(&csv_t, err, sizeof err) != 0)) {
         fprintf(stderr, "ipsim power: %s\n", err);
         goto done;
     }
     cli_unguard_tmp();
-    report_power_info ri = { &cfg, &pw, output, (int)threads, wall };
+    report_power_info ri = { &cfg, &pw, output, csv, (int)threads, wall };
     if (json)
         report_power_json(stdout, &ri);
     else

@@ -277,9 +277,9 @@ void report_power_table(FILE *f, const report_power_info *r)
             IPSIM_VERSION, r->cfg->source, pw->reps, (unsigned long long)pw->seed);
     design_lines(f, d0, NULL);
     fprintf(f, "%zu grid point%s x %zu replication%s in %.2f s on %d thread%s (pilot %.2f s). "
-            "Output: %s\n", pw->npoints, pw->npoints == 1 ? "" : "s", pw->reps,
+            "Output: %s%s%s\n", pw->npoints, pw->npoints == 1 ? "" : "s", pw->reps,
             pw->reps == 1 ? "" : "s", r->wall_seconds, r->threads, r->threads == 1 ? "" : "s",
-            pw->pilot_seconds, r->output);
+            pw->pilot_seconds, r->output, r->csv ? ", " : "", r->csv ? r->csv : "");
     size_t show_all = pw->npoints <= 3 ? pw->npoints : 1;
     if (pw->npoints > 1)
         fprintf(f, "The design line is the grid's first point (n = %zu, effect %g); the grid "
@@ -365,6 +365,8 @@ void report_power_json(FILE *f, const report_power_info *r)
     cJSON_AddStringToObject(o, "command", "power");
     cJSON_AddStringToObject(o, "config", r->cfg->source);
     cJSON_AddStringToObject(o, "output", r->output);
+    if (r->csv)
+        cJSON_AddStringToObject(o, "csv", r->csv);
     cJSON_AddItemToObject(o, "seed", jc_exact_u64(pw->seed));
     cJSON_AddNumberToObject(o, "replications", (double)pw->reps);
     cJSON_AddNumberToObject(o, "threads", r->threads);
@@ -434,4 +436,40 @@ void report_power_json(FILE *f, const report_power_info *r)
         }
     }
     report_print_json(f, o);
+}
+
+/* A CSV number: empty when undefined, 10 significant digits otherwise. */
+static void csv_number(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, ",%.10g", v);
+    else
+        fputs(",", f);
+}
+
+int report_power_csv(FILE *f, const trial_power *pw)
+{
+    const trial_plan *plan = &pw->plan;
+    fprintf(f, "n,effect,outcome,test,replications,rejections,power,mc_se,wilson_lower,"
+               "wilson_upper,failures,estimate_type,mean_estimate,ips_mean,control_mean\n");
+    for (size_t p = 0; p < pw->npoints; p++) {
+        const trial_design *d = &pw->design[p];
+        for (size_t k = 0; k < plan->n_tests; k++) {
+            size_t o = plan->test[k].outcome;
+            trial_power_value v;
+            trial_power_value_at(pw, p, k, &v);
+            fprintf(f, "%zu,%.10g,%s,%s,%zu,%zu", d->n, d->effect, plan->outcome[o].name,
+                    trial_test_name(plan->test[k].kind), pw->reps, v.rejections);
+            csv_number(f, v.power);
+            csv_number(f, v.mc_se);
+            csv_number(f, v.lower);
+            csv_number(f, v.upper);
+            fprintf(f, ",%zu,%s", v.failures, trial_estimate_label(plan->test[k].kind));
+            csv_number(f, v.mean_estimate);
+            csv_number(f, trial_power_arm_mean(pw, p, o, ARM_IPS));
+            csv_number(f, trial_power_arm_mean(pw, p, o, ARM_CONTROL));
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? -1 : 0;
 }

@@ -30,12 +30,18 @@ void report_trial_json(FILE *f, const report_trial_info *r);
 typedef struct report_power_info {
     const ipsim_config *cfg;
     const trial_power *pw;
-    const char *output;
+    const char *output, *csv; /* csv: NULL without --csv */
     int threads;
     double wall_seconds;
 } report_power_info;
 
 void report_power_table(FILE *f, const report_power_info *r);
 void report_power_json(FILE *f, const report_power_info *r);
+
+/* `ipsim power --csv`: one row per grid point and test (n, effect, outcome,
+ * test, power with its MCSE and Wilson interval, rejections, failures, mean
+ * estimate, and the arms' mean of the test's outcome). Returns 0, or -1 if
+ * writing failed. */
+int report_power_csv(FILE *f, const trial_power *pw);
 
 #endif

@@ -469,6 +469,74 @@ Test(trial_cli, power_json_has_power_mcse_wilson_and_mde)
     rmdir(dir);
 }
 
+/* --csv: one row per grid point and test, the same figures as --json; a
+ * CSV name that clashes with -o or an existing file stops before anything
+ * is written. */
+Test(trial_cli, power_csv_has_a_row_per_point_and_test)
+{
+    char dir[64], cfg[128], out[128], csv[128], line[1024], err[8192];
+    static char so[1 << 20];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/p.json", dir);
+    snprintf(out, sizeof out, "%s/p.h5", dir);
+    snprintf(csv, sizeof csv, "%s/power.csv", dir);
+    cr_assert_eq(tu_write_file(cfg, "{\"trial\": {\"model\": \"binomial\", \"test_model\":"
+                                    " {\"p_ips\": 0.35, \"p_control\": 0.2}}}"), 0);
+    snprintf(line, sizeof line, "power %s -o %s --csv %s --reps 40 --n 200,400 --effect 0,0.5,1"
+             " --threads 2 --json --quiet", cfg, out, csv);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cJSON *j = cJSON_Parse(so);
+    cr_assert_not_null(j);
+    cr_expect_str_eq(cJSON_GetObjectItem(j, "csv")->valuestring, csv);
+    const cJSON *pts = cJSON_GetObjectItem(j, "points");
+    size_t npts = (size_t)cJSON_GetArraySize(pts);
+    size_t ntests = (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(pts, 0),
+                                                                     "tests"));
+    cr_expect_eq(npts, 6);
+    FILE *f = fopen(csv, "r");
+    cr_assert_not_null(f);
+    char row[1024];
+    cr_assert_not_null(fgets(row, sizeof row, f));
+    cr_expect_str_eq(row, "n,effect,outcome,test,replications,rejections,power,mc_se,"
+                          "wilson_lower,wilson_upper,failures,estimate_type,mean_estimate,"
+                          "ips_mean,control_mean\n");
+    size_t rows = 0, differ = 0;
+    while (fgets(row, sizeof row, f)) {
+        size_t p = rows / ntests, k = rows % ntests, n = 0, reps = 0, rej = 0;
+        double effect = -1, power = -1, se = -1;
+        char outcome[64] = "", test[64] = "";
+        int got = sscanf(row, "%zu,%lf,%63[^,],%63[^,],%zu,%zu,%lf,%lf", &n, &effect, outcome,
+                         test, &reps, &rej, &power, &se);
+        const cJSON *pt = cJSON_GetArrayItem(pts, (int)p);
+        const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(pt, "tests"), (int)k);
+        differ += got != 8 || !pt || !t || n != (size_t)cJSON_GetObjectItem(pt, "n")->valuedouble
+                  || effect != cJSON_GetObjectItem(pt, "effect")->valuedouble
+                  || strcmp(outcome, cJSON_GetObjectItem(t, "outcome")->valuestring)
+                  || strcmp(test, cJSON_GetObjectItem(t, "test")->valuestring) || reps != 40
+                  || rej != (size_t)cJSON_GetObjectItem(t, "rejections")->valuedouble
+                  || fabs(power - cJSON_GetObjectItem(t, "power")->valuedouble) > 1e-9
+                  || fabs(se - sqrt(power * (1 - power) / 40)) > 1e-9;
+        rows++;
+    }
+    fclose(f);
+    cr_expect_eq(rows, npts * ntests);
+    cr_expect_eq(differ, 0, "%zu of %zu rows differ from --json", differ, rows);
+    cJSON_Delete(j);
+    unlink(out);
+    /* the CSV exists: without --force nothing is written, not even the HDF5 */
+    snprintf(line, sizeof line, "power %s -o %s --csv %s --reps 2 --quiet", cfg, out, csv);
+    cr_expect_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "power.csv") != NULL && strstr(err, "--force") != NULL, "%s", err);
+    cr_expect_not(tu_file_exists(out));
+    unlink(csv);
+    snprintf(line, sizeof line, "power %s -o %s --csv %s --reps 2 --quiet --force", cfg, out, out);
+    cr_expect_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "name the same file") != NULL, "%s", err);
+    cr_expect_eq(dir_entries(dir), 1, "only the config is left");
+    unlink(cfg);
+    rmdir(dir);
+}
+
 /* The "points" of a power --json output, as text. */
 static char *points_of(const char *json)
 {
