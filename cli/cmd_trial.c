@@ -155,9 +155,15 @@ int cmd_trial(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (csv && strlen(csv) < 5) {
-        fprintf(stderr, "ipsim trial: --csv %s: give a file name ending in .csv\n", csv);
-        return EXIT_USAGE;
+    if (csv) {
+        /* the name without its directory and .csv must not be empty: the
+         * tests go to NAME.tests.csv */
+        const char *base = strrchr(csv, '/') ? strrchr(csv, '/') + 1 : csv;
+        if (!*base || !strcmp(base, ".csv")) {
+            fprintf(stderr, "ipsim trial: --csv %s: give a file name such as people.csv (the "
+                    "tests then go to people.tests.csv)\n", csv);
+            return EXIT_USAGE;
+        }
     }
     ipsim_config cfg;
     int rc = cli_load_config("trial", config, &cfg);

@@ -191,6 +191,13 @@ Test(trial_cli, option_values_and_command_names)
         check_bad("power", &cases[i]);
     bad_case rep = { NULL, "--rep 1.5", { "ipsim trial: --rep: '1.5' is not a whole number" } };
     check_bad("trial", &rep);
+    /* --csv needs a name before .csv (the tests go to NAME.tests.csv) */
+    char arg[128];
+    snprintf(arg, sizeof arg, "--csv %s/.csv", dir);
+    bad_case nameless = { NULL, arg, { ": give a file name such as people.csv" } };
+    check_bad("trial", &nameless);
+    snprintf(arg, sizeof arg, "--csv %s/", dir);
+    check_bad("trial", &nameless);
     bad_case reps = { NULL, "--reps", { "ipsim run: --reps needs a whole number" } };
     check_bad("run", &reps);
     /* a negative number is a value, not an option */
