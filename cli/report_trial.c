@@ -41,6 +41,21 @@ static void fmt_est(char *buf, size_t len, int kind, double e, double lo, double
         snprintf(buf, len, "%.3f [%.3f, %.3f]", e, lo, hi);
 }
 
+/* A mean estimate of `ipsim power` on the scale of fmt_est: risk
+ * differences in percentage points. */
+static void fmt_mean_est(char *buf, size_t len, int kind, double e)
+{
+    bool rd = kind == TEST_Z || kind == TEST_CHISQ || kind == TEST_CMH || kind == TEST_CLUSTER;
+    if (isnan(e))
+        snprintf(buf, len, "n/a");
+    else if (rd)
+        snprintf(buf, len, "%+.2f pp", 100 * e);
+    else if (kind == TEST_WELCH)
+        snprintf(buf, len, "%+.1f", e);
+    else
+        snprintf(buf, len, "%.3f", e);
+}
+
 static void fmt_arm(char *buf, size_t len, const trial_outcome *o, double v)
 {
     if (isnan(v))
@@ -287,7 +302,8 @@ void report_power_table(FILE *f, const report_power_info *r)
     if (show_all < pw->npoints)
         fprintf(f, "Every test is shown for the first point only; all %zu points are in --json "
                 "and in the output file (/power/power).\n", pw->npoints);
-    fprintf(f, "Power: share of replications rejecting, (Monte Carlo SE), [Wilson 95%%].\n");
+    fprintf(f, "Power: share of replications rejecting, (Monte Carlo SE), [Wilson 95%%]. Mean "
+            "estimates: risk differences in percentage points.\n");
     for (size_t p = 0; p < show_all; p++) {
         const trial_design *d = &pw->design[p];
         fprintf(f, "\nn = %zu, effect %g (IPS %s %.1f%%, control %.1f%%; mean ICC estimate %.3f)\n",
@@ -300,11 +316,12 @@ void report_power_table(FILE *f, const report_power_info *r)
         for (size_t k = 0; k < plan->n_tests; k++) {
             trial_power_value v;
             trial_power_value_at(pw, p, k, &v);
-            char pv[32], wi[40];
+            char pv[32], wi[40], est[32];
             fmt_power(pv, sizeof pv, &v);
             snprintf(wi, sizeof wi, "[%.1f, %.1f]", 100 * v.lower, 100 * v.upper);
-            fprintf(f, "%-46s %-16s %-17s %-13.4g %zu\n", plan->test[k].name, pv, wi,
-                    v.mean_estimate, v.failures);
+            fmt_mean_est(est, sizeof est, plan->test[k].kind, v.mean_estimate);
+            fprintf(f, "%-46s %-16s %-17s %-13s %zu\n", plan->test[k].name, pv, wi, est,
+                    v.failures);
         }
     }
     if (pw->npoints > 1) {
@@ -338,12 +355,14 @@ void report_power_table(FILE *f, const report_power_info *r)
             fprintf(f, "n = %zu\n", pw->design[i * pw->n_effect].n);
             fprintf(f, "  %-46s %-24s %-24s\n", "Test", "80% power", "90% power");
             for (size_t k = 0; k < plan->n_tests; k++) {
-                char cell[2][40];
+                char cell[2][48];
                 for (int j = 0; j < 2; j++) {
                     double e, est;
+                    char es[32];
                     int st = trial_power_mde(pw, i, k, j ? 0.9 : 0.8, &e, &est);
+                    fmt_mean_est(es, sizeof es, plan->test[k].kind, est);
                     if (st == 0)
-                        snprintf(cell[j], sizeof cell[j], "%.3f (%.4g)", e, est);
+                        snprintf(cell[j], sizeof cell[j], "%.3f (%s)", e, es);
                     else if (st == 2)
                         snprintf(cell[j], sizeof cell[j], "<= %.3f (grid start)", e);
                     else

@@ -544,6 +544,50 @@ Test(trial_cli, power_csv_has_a_row_per_point_and_test)
     rmdir(dir);
 }
 
+/* The power table gives mean risk differences in percentage points, as the
+ * trial table and the power curves do (it printed 0.0993 beside +9.9pp). */
+Test(trial_cli, power_table_gives_risk_differences_in_points)
+{
+    char dir[64], cfg[128], out[128], line[1024], err[8192];
+    static char so[1 << 20], js[1 << 20];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/p.json", dir);
+    snprintf(out, sizeof out, "%s/p.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, "{\"trial\": {\"model\": \"binomial\", \"test_model\":"
+                                    " {\"p_ips\": 0.3, \"p_control\": 0.2}}}"), 0);
+    snprintf(line, sizeof line, "power %s -o %s --reps 50 --n 1000 --effect 0.5,1 --threads 2"
+             " --quiet --force --json", cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, js, sizeof js, err, sizeof err), 0, "%s", err);
+    snprintf(line, sizeof line, "power %s -o %s --reps 50 --n 1000 --effect 0.5,1 --threads 2"
+             " --quiet --force", cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cJSON *j = cJSON_Parse(js);
+    cr_assert_not_null(j);
+    const cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
+                                             cJSON_GetObjectItem(j, "points"), 0), "tests"), 0);
+    cr_assert_str_eq(cJSON_GetObjectItem(t0, "name")->valuestring, "ever_worked_18m/z");
+    double rd = cJSON_GetObjectItem(t0, "mean_estimate")->valuedouble;
+    const char *row = strstr(so, "\never_worked_18m/z ");
+    cr_assert_not_null(row, "%s", so);
+    double power, se, lo, hi, pp = NAN;
+    int got = sscanf(row, " ever_worked_18m/z %lf%% (%lf) [%lf, %lf] %lf pp", &power, &se, &lo,
+                     &hi, &pp);
+    cr_expect_eq(got, 5, "%.200s", row);
+    cr_expect(fabs(pp - 100 * rd) < 0.006, "table %g pp, JSON %g", pp, rd);
+    /* and the minimal detectable effect's estimate */
+    const char *mde = strstr(so, "Minimal detectable effect");
+    cr_assert_not_null(mde, "%s", so);
+    row = strstr(mde, "ever_worked_18m/z ");
+    cr_assert_not_null(row);
+    char *nl = strchr(row, '\n');
+    cr_expect(nl && strstr(row, " pp") && strstr(row, " pp") < nl,
+              "%.120s", row);
+    cJSON_Delete(j);
+    unlink(out);
+    unlink(cfg);
+    rmdir(dir);
+}
+
 /* The "points" of a power --json output, as text. */
 static char *points_of(const char *json)
 {
