@@ -183,7 +183,8 @@ void report_trial_table(FILE *f, const report_trial_info *r)
                 x->status ? stats_strerror(x->status) : "");
     }
     fprintf(f, "\n* p < %g (%s). Risk differences in percentage points; hazard ratio of a first "
-            "job (>1 favours IPS).\n", d->tp.alpha, sided_text(d->tp.sided));
+            "job (>1 favours IPS);\nprobability index P(IPS > control) + P(tie)/2 (0.5: no "
+            "difference).\n", d->tp.alpha, sided_text(d->tp.sided));
     if (!isnan(r->icc))
         fprintf(f, "ICC of %s among coached IPS clients (ANOVA): %.3f (target %.3f).\n",
                 plan->outcome[plan->primary].name, r->icc, d->tp.coach_icc);

@@ -22,7 +22,7 @@ static const char *const test_labels[N_TEST_KIND] = {
     "Log-rank", "Log-rank by region", "Welch t", "Mann-Whitney" };
 static const char *const estimate_labels[N_TEST_KIND] = {
     "risk difference", "risk difference", "MH risk difference", "risk difference",
-    "hazard ratio", "hazard ratio", "mean difference", "P(IPS > control)" };
+    "hazard ratio", "hazard ratio", "mean difference", "probability index" };
 
 const char *trial_test_name(int k) { return k >= 0 && k < N_TEST_KIND ? test_names[k] : "?"; }
 const char *trial_test_label(int k) { return k >= 0 && k < N_TEST_KIND ? test_labels[k] : "?"; }
