@@ -70,6 +70,13 @@ int cli_take_seed_threads(int argc, char **argv, int *i, uint64_t *seed, bool *h
 void cli_default_output(const char *config, const char *suffix, const char *fallback,
                         char *out, size_t len);
 
+/* Whether the output file `output` (given as `option`, e.g. "-o") is the
+ * input file `input` (`what` it is: "config", "targets file"), which
+ * writing would destroy; if so prints why naming the subcommand `cmd`.
+ * NULL `output` or `input` (none given) is never a clash. */
+bool cli_output_is_input(const char *cmd, const char *option, const char *output,
+                         const char *input, const char *what);
+
 /* Loads CONFIG (NULL: the built-in default) into *cfg, errors printed.
  * Returns EXIT_OK, EXIT_FAIL (out of memory) or EXIT_USAGE (bad config). */
 struct ipsim_config;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "io/config.h"
+#include "io/h5out.h"
 
 bool cli_parse_u64(const char *cmd, const char *option, const char *text, uint64_t min,
                    uint64_t max, uint64_t *out)
@@ -146,6 +147,16 @@ int cli_take_config_arg(const char *cmd, const char *arg, const char **config)
     }
     *config = arg;
     return 0;
+}
+
+bool cli_output_is_input(const char *cmd, const char *option, const char *output,
+                         const char *input, const char *what)
+{
+    if (!output || !input || !h5out_same_file(output, input))
+        return false;
+    fprintf(stderr, "ipsim %s: %s %s is the %s this command reads; writing it would destroy "
+                    "the %s: give another output file name\n", cmd, option, output, what, what);
+    return true;
 }
 
 int cli_load_config(const char *cmd, const char *path, ipsim_config *cfg)

@@ -170,11 +170,16 @@ int cmd_power(int argc, char **argv)
     }
 
     char outbuf[4096], err[4600];
+    const char *output_option = output ? "-o" : "the default output";
     if (!output) {
         cli_default_output(config, "_power.h5", "power.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
     h5out_target target;
+    if (cli_output_is_input("power", output_option, output, config, "config")) {
+        config_clear(&cfg);
+        return EXIT_USAGE;
+    }
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim power: %s\n", err);
         config_clear(&cfg);

@@ -252,6 +252,8 @@ int cmd_project(int argc, char **argv)
         fprintf(stderr, "ipsim project: needs CONFIG and -o FILE (see ipsim project --help)\n");
         return EXIT_USAGE;
     }
+    if (cli_output_is_input("project", "-o", output, config, "config"))
+        return EXIT_USAGE;
     proj_config *pc = calloc(1, sizeof *pc);
     if (!pc) {
         fprintf(stderr, "ipsim project: out of memory\n");

@@ -173,6 +173,7 @@ int cmd_trial(int argc, char **argv)
     }
 
     char outbuf[4096], err[4600], tests_csv[4200];
+    const char *output_option = output ? "-o" : "the default output";
     if (!output) {
         cli_default_output(config, "_trial.h5", "trial.h5", outbuf, sizeof outbuf);
         output = outbuf;
@@ -191,6 +192,8 @@ int cmd_trial(int argc, char **argv)
         fprintf(stderr, "ipsim trial: %s: %s\n", cfg.source, err);
         goto done;
     }
+    if (cli_output_is_input("trial", output_option, output, config, "config"))
+        goto done;
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim trial: %s\n", err);
         goto done;
@@ -205,6 +208,9 @@ int cmd_trial(int argc, char **argv)
                     output, csv, tests_csv);
             goto done;
         }
+        if (cli_output_is_input("trial", "--csv", csv, config, "config")
+            || cli_output_is_input("trial", "--csv", tests_csv, config, "config"))
+            goto done;
         if (h5out_begin(&csv_t, csv, force, err, sizeof err) != 0
             || h5out_begin(&tests_t, tests_csv, force, err, sizeof err) != 0) {
             fprintf(stderr, "ipsim trial: %s\n", err);
