@@ -282,6 +282,30 @@ Test(projection_errors, unknown_scenario_lists_the_policies)
                          " this config (policies: sq, ips_fair)");
 }
 
+/* Two differences stored under one HDF5 group name are refused before the
+ * run (they used to pass the checks, run everything and then fail to write
+ * the file): the same pair twice, or names that join alike around "_minus_". */
+Test(projection_errors, differences_that_would_share_a_group_name)
+{
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\": 2017,"
+                         " \"last_year\": 2018, \"differences\": [{\"scenario\": \"ips\","
+                         " \"minus\": \"status_quo\"}, {\"scenario\": \"ips\", \"minus\":"
+                         " \"status_quo\"}], " BENEFITS "}}",
+                         "p.json:2:116: projection.differences[1]: 'ips' minus 'status_quo' is "
+                         "already projection.differences[0]", NULL);
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"policies\": [{\"name\": \"a_minus_b\","
+                         " \"type\": \"status_quo\"}, {\"name\": \"c\", \"type\": \"ips\"},"
+                         " {\"name\": \"a\", \"type\": \"train_then_place\"},"
+                         " {\"name\": \"b_minus_c\", \"type\": \"ips\", \"programme\":"
+                         " {\"caseload\": 15}}],\n \"projection\": {\"first_year\": 2017,"
+                         " \"last_year\": 2018, \"differences\": [{\"scenario\": \"a_minus_b\","
+                         " \"minus\": \"c\"}, {\"scenario\": \"a\", \"minus\": \"b_minus_c\"}], "
+                         BENEFITS "}}",
+                         "projection.differences[1]: 'a' minus 'b_minus_c' and "
+                         "projection.differences[0] would both be stored as "
+                         "'a_minus_b_minus_c'", NULL);
+}
+
 Test(projection_errors, missing_benefits_and_bad_schedule)
 {
     check_bad_projection("{\"run\": {\"years\": 3},\n \"policies\": [{\"name\": \"i\","
