@@ -499,6 +499,10 @@ static char *resolve_json(const cJSON *base_root, const cJSON *user_root)
             goto done;
         }
         cJSON_Delete(user);
+        /* the default's description describes the default's policies, not
+         * this config's: a config without one has none */
+        if (!cJSON_GetObjectItemCaseSensitive(user_root, "description"))
+            cJSON_DeleteItemFromObjectCaseSensitive(out, "description");
         if (upol) {
             const cJSON *bpol = cJSON_GetObjectItemCaseSensitive(base_root, "policies");
             cJSON *merged = cJSON_CreateArray();
@@ -618,8 +622,10 @@ static int load_ctx(jc_ctx *user, ipsim_config *cfg, const jc_sink *sink)
     if (rc != CONFIG_OK)
         return rc;
     *cfg = base;
-    if (user && jc_root(user))
+    if (user && jc_root(user)) {
+        cfg->description[0] = '\0'; /* not inherited: see resolve_json */
         read_config(user, cfg, &base.model);
+    }
     if (user && jc_error_count(user) == 0)
         check_whole(user, cfg);
     else if (!user)
