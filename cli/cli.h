@@ -85,6 +85,10 @@ int cli_load_config(const char *cmd, const char *path, struct ipsim_config *cfg)
 /* Default number of threads: the online processors. */
 int cli_default_threads(void);
 
+/* The threads that `njobs` parallel jobs can use: `threads`, at most one per
+ * job (what the runner starts, and what the outputs should report). */
+uint64_t cli_threads_for(uint64_t threads, size_t njobs);
+
 /* Progress line on stderr (only when stderr is a terminal and not quiet). */
 typedef struct cli_progress {
     bool enabled;

@@ -175,6 +175,13 @@ int cli_default_threads(void)
     return n > 0 ? (int)n : 1;
 }
 
+uint64_t cli_threads_for(uint64_t threads, size_t njobs)
+{
+    if (njobs < 1)
+        njobs = 1;
+    return threads > njobs ? (uint64_t)njobs : threads;
+}
+
 double cli_now(void)
 {
     struct timespec ts;

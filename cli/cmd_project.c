@@ -287,6 +287,7 @@ int cmd_project(int argc, char **argv)
         return EXIT_USAGE;
     }
     cli_guard_tmp(target.tmp_path);
+    threads = cli_threads_for(threads, pc->cfg.model.npolicies * pc->replications);
     int status = EXIT_FAIL;
     proj_result res;
     proj_spec spec = { .p = &pc->cfg.model, .seed = pc->cfg.seed, .reps = pc->replications,

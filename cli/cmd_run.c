@@ -115,6 +115,7 @@ int cmd_run(int argc, char **argv)
     cli_guard_tmp(target.tmp_path);
 
     size_t npol = cfg.model.npolicies, nrep = cfg.replications;
+    threads = cli_threads_for(threads, npol * nrep);
     run_results *results = calloc(npol * nrep, sizeof *results);
     policy_summary *sums = calloc(npol, sizeof *sums);
     int status = EXIT_FAIL;

@@ -354,6 +354,35 @@ Test(output, a_config_without_description_does_not_take_the_defaults)
     rmdir(dir);
 }
 
+/* The thread count reported (summary, --json, the root attribute) is the
+ * one used: at most one per run, however many were asked for. */
+Test(output, reported_threads_are_at_most_one_per_run)
+{
+    char dir[64], cfg[256], cmd[512], out[65536], err[4096], h5[256];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/scenario.json", dir);
+    snprintf(h5, sizeof h5, "%s/t.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, scenario), 0);
+    snprintf(cmd, sizeof cmd, "run %s -o %s --quiet --reps 1 --threads 64 --json", cfg, h5);
+    cr_assert_eq(tu_run_ipsim(cmd, out, sizeof out, err, sizeof err), 0, "%s", err);
+    cJSON *j = cJSON_Parse(out);
+    cr_assert_not_null(j, "%s", out);
+    cr_expect_eq(cJSON_GetObjectItem(j, "threads")->valueint, 3, "3 runs (3 policies x 1)");
+    cJSON_Delete(j);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    uint64_t threads = 0;
+    hid_t a = H5Aopen(f, "threads", H5P_DEFAULT);
+    cr_assert_geq(a, 0);
+    cr_assert_geq(H5Aread(a, H5T_NATIVE_UINT64, &threads), 0);
+    cr_expect_eq(threads, 3);
+    H5Aclose(a);
+    H5Fclose(f);
+    unlink(h5);
+    unlink(cfg);
+    rmdir(dir);
+}
+
 Test(output, interrupted_run_leaves_no_file)
 {
     char dir[64], out[256];
