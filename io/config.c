@@ -392,7 +392,11 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
     const cJSON *run = jc_object(ctx, root, "", "run", false);
     if (run) {
         jc_check_keys(ctx, run, "run", run_keys, ARRAY_LEN(run_keys));
-        jc_number(ctx, run, "run", "start_year", 1900, 2200, false, &mp->start_year);
+        /* a whole year: day 0 is 1 January, which the calendar schedules
+         * (coaches_by_year, projection years) and the summary rely on */
+        long long start = (long long)mp->start_year;
+        if (jc_integer(ctx, run, "run", "start_year", 1900, 2200, false, &start))
+            mp->start_year = (double)start;
         double years = mp->horizon_days / DAYS_PER_YEAR;
         if (jc_number(ctx, run, "run", "years", 1.0 / 12, 100, false, &years))
             mp->horizon_days = years * DAYS_PER_YEAR;

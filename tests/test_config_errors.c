@@ -92,6 +92,16 @@ Test(config_errors, caseload_below_one)
     check_bad(&c);
 }
 
+/* day 0 is 1 January of run.start_year: a fractional year was accepted and
+ * then printed rounded ("10 years from 2018" for 2017.5) */
+Test(config_errors, start_year_is_a_whole_year)
+{
+    bad_case c = { "{\"run\": {\"start_year\": 2017.5}}",
+                   { "bad.json:1:24: run.start_year", "2017.5 is not a whole number",
+                     "1900..2200" } };
+    check_bad(&c);
+}
+
 Test(config_errors, shares_not_summing_to_one)
 {
     bad_case c = { "{\"population\": {\"stock\": {\"region_shares\": "
