@@ -145,6 +145,14 @@ Test(output, file_is_self_describing_with_documented_layout)
         free(sv);
         H5Sclose(ss);
         H5Dclose(sd);
+        /* from the second policy on, the differences from the first */
+        snprintf(ds, sizeof ds, "/policies/%s/summary_difference", pols[p]);
+        cr_expect_eq(H5Lexists(f, ds, H5P_DEFAULT) > 0, p > 0, "%s", ds);
+        if (p > 0) {
+            sd = H5Dopen2(f, ds, H5P_DEFAULT);
+            cr_expect(attr_exists(sd, "minus") && attr_exists(sd, "rows"), "%s", ds);
+            H5Dclose(sd);
+        }
     }
 
     /* counts at month 0 add up to the initial stock of the default scenario
