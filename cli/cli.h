@@ -70,11 +70,12 @@ int cli_take_seed_threads(int argc, char **argv, int *i, uint64_t *seed, bool *h
 void cli_default_output(const char *config, const char *suffix, const char *fallback,
                         char *out, size_t len);
 
-/* True, with an error printed ("ipsim CMD: OPTION FILE is the config file
- * ..."), when `output` names the same file as CONFIG (NULL: none), which
- * --force would otherwise replace by the results. */
-bool cli_output_is_config(const char *cmd, const char *option, const char *output,
-                          const char *config);
+/* Whether the output file `output` (given as `option`, e.g. "-o") is the
+ * input file `input` (`what` it is: "config", "targets file"), which
+ * writing would destroy; if so prints why naming the subcommand `cmd`.
+ * NULL `output` or `input` (none given) is never a clash. */
+bool cli_output_is_input(const char *cmd, const char *option, const char *output,
+                         const char *input, const char *what);
 
 /* Loads CONFIG (NULL: the built-in default) into *cfg, errors printed.
  * Returns EXIT_OK, EXIT_FAIL (out of memory) or EXIT_USAGE (bad config). */
@@ -83,6 +84,10 @@ int cli_load_config(const char *cmd, const char *path, struct ipsim_config *cfg)
 
 /* Default number of threads: the online processors. */
 int cli_default_threads(void);
+
+/* The threads that `njobs` parallel jobs can use: `threads`, at most one per
+ * job (what the runner starts, and what the outputs should report). */
+uint64_t cli_threads_for(uint64_t threads, size_t njobs);
 
 /* Progress line on stderr (only when stderr is a terminal and not quiet). */
 typedef struct cli_progress {

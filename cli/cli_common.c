@@ -149,13 +149,13 @@ int cli_take_config_arg(const char *cmd, const char *arg, const char **config)
     return 0;
 }
 
-bool cli_output_is_config(const char *cmd, const char *option, const char *output,
-                          const char *config)
+bool cli_output_is_input(const char *cmd, const char *option, const char *output,
+                         const char *input, const char *what)
 {
-    if (!config || !h5out_same_file(output, config))
+    if (!output || !input || !h5out_same_file(output, input))
         return false;
-    fprintf(stderr, "ipsim %s: %s %s is the config file %s; name another output file\n", cmd,
-            option, output, config);
+    fprintf(stderr, "ipsim %s: %s %s is the %s this command reads; writing it would destroy "
+                    "the %s: give another output file name\n", cmd, option, output, what, what);
     return true;
 }
 
@@ -173,6 +173,13 @@ int cli_default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
+}
+
+uint64_t cli_threads_for(uint64_t threads, size_t njobs)
+{
+    if (njobs < 1)
+        njobs = 1;
+    return threads > njobs ? (uint64_t)njobs : threads;
 }
 
 double cli_now(void)

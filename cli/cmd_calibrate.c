@@ -255,6 +255,11 @@ int cmd_calibrate(int argc, char **argv)
                 h5path);
         return EXIT_USAGE;
     }
+    if (cli_output_is_input("calibrate", "-o", output, config, "config")
+        || cli_output_is_input("calibrate", "-o", output, targets_path, "targets file")
+        || cli_output_is_input("calibrate", "--h5", h5path, config, "config")
+        || cli_output_is_input("calibrate", "--h5", h5path, targets_path, "targets file"))
+        return EXIT_USAGE;
     if (output_blocked(output, force) || output_blocked(h5path, force))
         return EXIT_USAGE;
 

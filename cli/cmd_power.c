@@ -184,12 +184,13 @@ int cmd_power(int argc, char **argv)
     }
 
     char outbuf[4096], err[4600];
+    const char *output_option = output ? "-o" : "the default output";
     if (!output) {
         cli_default_output(config, "_power.h5", "power.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
-    if (cli_output_is_config("power", "-o", output, config)
-        || (csv && cli_output_is_config("power", "--csv", csv, config))) {
+    if (cli_output_is_input("power", output_option, output, config, "config")
+        || (csv && cli_output_is_input("power", "--csv", csv, config, "config"))) {
         config_clear(&cfg);
         return EXIT_USAGE;
     }

@@ -94,9 +94,10 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
     fprintf(f, "ipsim %s project: %s\n", IPSIM_VERSION, pc->cfg.source);
     if (pc->cfg.description[0])
         fprintf(f, "%s\n", pc->cfg.description);
-    fprintf(f, "%zu scenarios x %zu replications from 1 January %.0f, scale %g, seed %llu; "
+    fprintf(f, "%zu scenario%s x %zu replication%s from 1 January %.0f, scale %g, seed %llu; "
                "%.1f s on %d thread%s\n",
-            r->npolicies, r->reps, mp->start_year, mp->scale, (unsigned long long)pc->cfg.seed,
+            r->npolicies, r->npolicies == 1 ? "" : "s", r->reps, r->reps == 1 ? "" : "s",
+            mp->start_year, mp->scale, (unsigned long long)pc->cfg.seed,
             wall, threads, threads == 1 ? "" : "s");
     fprintf(f, "Benefit per person-month: invalidity %.0f EUR, primary incapacity %.0f EUR "
                "(capped wage %.0f EUR); part-time workers keep %.0f%%.\n",
@@ -158,6 +159,13 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
     free(diff_name);
     if (rc != 0)
         return -1;
+    if (r->reps == 1)
+        fprintf(f, "\nOnly 1 replication: each band is that one value, not a spread, and each\n"
+                   "difference one draw of it; use --reps 20 or more for one.\n");
+    else if (r->reps < 10)
+        fprintf(f, "\nOnly %zu replications: each [5%%, 95%%] band is little more than the "
+                   "smallest and\nlargest of %zu values, not a reliable spread; use --reps 20 "
+                   "or more.\n", r->reps, r->reps);
     return 0;
 }
 
@@ -252,6 +260,8 @@ int cmd_project(int argc, char **argv)
         fprintf(stderr, "ipsim project: needs CONFIG and -o FILE (see ipsim project --help)\n");
         return EXIT_USAGE;
     }
+    if (cli_output_is_input("project", "-o", output, config, "config"))
+        return EXIT_USAGE;
     proj_config *pc = calloc(1, sizeof *pc);
     if (!pc) {
         fprintf(stderr, "ipsim project: out of memory\n");
@@ -277,11 +287,6 @@ int cmd_project(int argc, char **argv)
         return EXIT_FAIL;
     }
     char err[4600];
-    if (cli_output_is_config("project", "-o", output, config)) {
-        proj_config_clear(pc);
-        free(pc);
-        return EXIT_USAGE;
-    }
     h5out_target target;
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim project: %s\n", err);
@@ -290,6 +295,7 @@ int cmd_project(int argc, char **argv)
         return EXIT_USAGE;
     }
     cli_guard_tmp(target.tmp_path);
+    threads = cli_threads_for(threads, pc->cfg.model.npolicies * pc->replications);
     int status = EXIT_FAIL;
     proj_result res;
     proj_spec spec = { .p = &pc->cfg.model, .seed = pc->cfg.seed, .reps = pc->replications,

@@ -25,7 +25,9 @@ static void run_usage(FILE *f)
             "HDF5 file. Prints a summary per policy: share of the cohort (initial stock\n"
             "with a mental disorder) ever employed by months 6, 18 and 60, median days to\n"
             "first job, and people in each state at the horizon, each with the mean and\n"
-            "the 2.5%%-97.5%% range across replications.\n"
+            "the 2.5%%-97.5%% range across replications; then each policy after the first\n"
+            "minus the first, taken within each replication (same people, same random\n"
+            "numbers), with the same range of the differences.\n"
             "\n"
             "  -o, --output FILE  HDF5 output (default: CONFIG's base name with .h5, or\n"
             "                     belgium_default.h5, written in the current directory,\n"
@@ -97,15 +99,16 @@ int cmd_run(int argc, char **argv)
     }
 
     char outbuf[4096], err[4600];
+    const char *output_option = output ? "-o" : "the default output";
     if (!output) {
         cli_default_output(config, ".h5", "belgium_default.h5", outbuf, sizeof outbuf);
         output = outbuf;
     }
-    if (cli_output_is_config("run", "-o", output, config)) {
+    h5out_target target;
+    if (cli_output_is_input("run", output_option, output, config, "config")) {
         config_clear(&cfg);
         return EXIT_USAGE;
     }
-    h5out_target target;
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim run: %s\n", err);
         config_clear(&cfg);
@@ -114,10 +117,12 @@ int cmd_run(int argc, char **argv)
     cli_guard_tmp(target.tmp_path);
 
     size_t npol = cfg.model.npolicies, nrep = cfg.replications;
+    threads = cli_threads_for(threads, npol * nrep);
     run_results *results = calloc(npol * nrep, sizeof *results);
     policy_summary *sums = calloc(npol, sizeof *sums);
+    policy_summary *diffs = calloc(npol, sizeof *diffs); /* [p]: p minus policy 0 */
     int status = EXIT_FAIL;
-    if (!results || !sums) {
+    if (!results || !sums || !diffs) {
         fprintf(stderr, "ipsim run: out of memory\n");
         goto done;
     }
@@ -133,11 +138,13 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     for (size_t p = 0; p < npol; p++)
-        if (summary_compute(&results[p * nrep], nrep, cfg.model.horizon_days, &sums[p]) != 0) {
+        if (summary_compute(&results[p * nrep], nrep, cfg.model.horizon_days, &sums[p]) != 0
+            || (p > 0 && summary_compute_difference(&results[p * nrep], results, nrep,
+                                                    cfg.model.horizon_days, &diffs[p]) != 0)) {
             fprintf(stderr, "ipsim run: out of memory\n");
             goto done;
         }
-    h5out_runset rs = { &cfg, npol, nrep, results, sums, wall, (int)threads };
+    h5out_runset rs = { &cfg, npol, nrep, results, sums, diffs, wall, (int)threads };
     if (h5out_write_runset(&target, &rs, err, sizeof err) != 0
         || h5out_commit(&target, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim run: %s\n", err);
@@ -149,9 +156,9 @@ int cmd_run(int argc, char **argv)
         events += results[i].events;
     report_info info = { &cfg, output, nrep, (int)threads, events, wall };
     if (json)
-        report_run_json(stdout, &info, sums);
+        report_run_json(stdout, &info, sums, diffs);
     else
-        report_run_table(stdout, &info, sums);
+        report_run_table(stdout, &info, sums, diffs);
     status = EXIT_OK;
 done:
     if (status != EXIT_OK) {
@@ -163,6 +170,7 @@ done:
             results_clear(&results[i]);
     free(results);
     free(sums);
+    free(diffs);
     config_clear(&cfg);
     return status;
 }

@@ -179,6 +179,7 @@ int cmd_trial(int argc, char **argv)
     }
 
     char outbuf[4096], err[4600], tests_csv[4200];
+    const char *output_option = output ? "-o" : "the default output";
     if (!output) {
         cli_default_output(config, "_trial.h5", "trial.h5", outbuf, sizeof outbuf);
         output = outbuf;
@@ -188,9 +189,9 @@ int cmd_trial(int argc, char **argv)
         size_t stem = dot && !strcmp(dot, ".csv") ? (size_t)(dot - csv) : strlen(csv);
         snprintf(tests_csv, sizeof tests_csv, "%.*s.tests.csv", (int)stem, csv);
     }
-    if (cli_output_is_config("trial", "-o", output, config)
-        || (csv && (cli_output_is_config("trial", "--csv", csv, config)
-                    || cli_output_is_config("trial", "--csv (tests)", tests_csv, config)))) {
+    if (cli_output_is_input("trial", output_option, output, config, "config")
+        || (csv && (cli_output_is_input("trial", "--csv", csv, config, "config")
+                    || cli_output_is_input("trial", "--csv (tests)", tests_csv, config, "config")))) {
         config_clear(&cfg);
         return EXIT_USAGE;
     }

@@ -42,6 +42,30 @@ static void cell_count(char *buf, size_t len, const summary_value *v)
     snprintf(buf, len, "%.0f [%.0f, %.0f]", v->mean, v->lo, v->hi);
 }
 
+/* The cells of a difference: signed, shares in percentage points. */
+static void cell_share_diff(char *buf, size_t len, const summary_value *v)
+{
+    if (isnan(v->mean))
+        snprintf(buf, len, "n/a");
+    else
+        snprintf(buf, len, "%+.1f pt [%+.1f, %+.1f]", 100 * v->mean, 100 * v->lo, 100 * v->hi);
+}
+
+static void cell_days_diff(char *buf, size_t len, const summary_value *v, size_t reps)
+{
+    if (v->n == 0)
+        snprintf(buf, len, "not reached");
+    else if (v->n < reps)
+        snprintf(buf, len, "%+.0f (%zu/%zu reached)", v->mean, v->n, reps);
+    else
+        snprintf(buf, len, "%+.0f [%+.0f, %+.0f]", v->mean, v->lo, v->hi);
+}
+
+static void cell_count_diff(char *buf, size_t len, const summary_value *v)
+{
+    snprintf(buf, len, "%+.0f [%+.0f, %+.0f]", v->mean, v->lo, v->hi);
+}
+
 #define COL_MIN 26   /* narrowest policy column */
 #define CELL_LEN 64  /* a cell's text, at most 63 bytes (names have at most 31) */
 #define N_ROWS (1 + SUMMARY_N_MONTHS + 1 + N_STATE)
@@ -81,15 +105,84 @@ static void table_print(FILE *f, const table *t, size_t from, size_t to, int hea
     }
 }
 
-void report_run_table(FILE *f, const report_info *info, const policy_summary *sums)
+/* Fills t (t->np columns) with the figures of sums[first..first+np) (the
+ * differences when `diff`): a header row of policy names, the cohort rows,
+ * then from *first_state the states at the horizon. */
+static void table_fill(table *t, const model_params *mp, const policy_summary *sums,
+                       size_t first, bool diff, size_t reps, size_t *first_state)
+{
+    char *c = table_row(t, "");
+    for (size_t p = 0; p < t->np; p++)
+        snprintf(c + p * CELL_LEN, CELL_LEN, "%s", mp->policy[first + p].name);
+    for (int k = 0; k < SUMMARY_N_MONTHS; k++) {
+        char label[CELL_LEN];
+        snprintf(label, sizeof label, "Ever employed by month %d", summary_months[k]);
+        c = table_row(t, label);
+        for (size_t p = 0; p < t->np; p++) {
+            const policy_summary *s = &sums[first + p];
+            if (!s->month_in_horizon[k])
+                snprintf(c + p * CELL_LEN, CELL_LEN, "beyond horizon");
+            else if (diff)
+                cell_share_diff(c + p * CELL_LEN, CELL_LEN, &s->ever_employed[k]);
+            else
+                cell_share(c + p * CELL_LEN, CELL_LEN, &s->ever_employed[k]);
+        }
+    }
+    c = table_row(t, "Median days to first job");
+    for (size_t p = 0; p < t->np; p++) {
+        const policy_summary *s = &sums[first + p];
+        if (s->cohort == 0)
+            snprintf(c + p * CELL_LEN, CELL_LEN, "n/a"); /* nobody in the cohort */
+        else if (diff)
+            cell_days_diff(c + p * CELL_LEN, CELL_LEN, &s->median_days_to_first_job, reps);
+        else
+            cell_days(c + p * CELL_LEN, CELL_LEN, &s->median_days_to_first_job, reps);
+    }
+    *first_state = t->nrows;
+    for (int st = 0; st < N_STATE; st++) {
+        char label[CELL_LEN];
+        snprintf(label, sizeof label, "  %s", claimant_state_label(st));
+        c = table_row(t, label);
+        for (size_t p = 0; p < t->np; p++) {
+            const summary_value *v = &sums[first + p].at_horizon[st];
+            if (diff)
+                cell_count_diff(c + p * CELL_LEN, CELL_LEN, v);
+            else
+                cell_count(c + p * CELL_LEN, CELL_LEN, v);
+        }
+    }
+}
+
+/* The widest label, and in width[] each column's widest cell (at least COL_MIN). */
+static int table_widths(const table *t, int *width)
+{
+    int head = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        int n = (int)strlen(t->label[r]);
+        head = n > head ? n : head;
+    }
+    for (size_t p = 0; p < t->np; p++) {
+        width[p] = COL_MIN;
+        for (size_t r = 0; r < t->nrows; r++) {
+            int n = (int)strlen(t->cells[r * t->np + p]);
+            width[p] = n > width[p] ? n : width[p];
+        }
+    }
+    return head;
+}
+
+void report_run_table(FILE *f, const report_info *info, const policy_summary *sums,
+                      const policy_summary *diffs)
 {
     const model_params *mp = &info->cfg->model;
     size_t np = mp->npolicies;
-    table t = { .np = np };
+    table t = { .np = np }, d = { .np = np - 1 };
     t.cells = calloc(N_ROWS * np, sizeof *t.cells);
+    d.cells = np > 1 ? calloc(N_ROWS * (np - 1), sizeof *d.cells) : NULL;
     int *width = calloc(np, sizeof *width);
-    if (!t.cells || !width) {
+    if (!t.cells || !width || (np > 1 && !d.cells)) {
         free(t.cells);
+        free(d.cells);
         free(width);
         return;
     }
@@ -110,50 +203,21 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
             sums[0].cohort);
     fprintf(f, "Each cell: mean [2.5%%, 97.5%% of replications].\n\n");
 
-    char *c = table_row(&t, "");
-    for (size_t p = 0; p < np; p++)
-        snprintf(c + p * CELL_LEN, CELL_LEN, "%s", mp->policy[p].name);
-    for (int k = 0; k < SUMMARY_N_MONTHS; k++) {
-        char label[CELL_LEN];
-        snprintf(label, sizeof label, "Ever employed by month %d", summary_months[k]);
-        c = table_row(&t, label);
-        for (size_t p = 0; p < np; p++) {
-            if (sums[p].month_in_horizon[k])
-                cell_share(c + p * CELL_LEN, CELL_LEN, &sums[p].ever_employed[k]);
-            else
-                snprintf(c + p * CELL_LEN, CELL_LEN, "beyond horizon");
-        }
-    }
-    c = table_row(&t, "Median days to first job");
-    for (size_t p = 0; p < np; p++) {
-        if (sums[p].cohort == 0)
-            snprintf(c + p * CELL_LEN, CELL_LEN, "n/a"); /* nobody in the cohort */
-        else
-            cell_days(c + p * CELL_LEN, CELL_LEN, &sums[p].median_days_to_first_job, info->reps);
-    }
-    size_t first_state = t.nrows;
-    for (int s = 0; s < N_STATE; s++) {
-        char label[CELL_LEN];
-        snprintf(label, sizeof label, "  %s", claimant_state_label(s));
-        c = table_row(&t, label);
-        for (size_t p = 0; p < np; p++)
-            cell_count(c + p * CELL_LEN, CELL_LEN, &sums[p].at_horizon[s]);
-    }
-    int head = 0;
-    for (size_t r = 0; r < t.nrows; r++) {
-        int n = (int)strlen(t.label[r]);
-        head = n > head ? n : head;
-    }
-    for (size_t p = 0; p < np; p++) {
-        width[p] = COL_MIN;
-        for (size_t r = 0; r < t.nrows; r++) {
-            int n = (int)strlen(t.cells[r * np + p]);
-            width[p] = n > width[p] ? n : width[p];
-        }
-    }
+    size_t first_state;
+    table_fill(&t, mp, sums, 0, false, info->reps, &first_state);
+    int head = table_widths(&t, width);
     table_print(f, &t, 0, first_state, head, width);
     fprintf(f, "\nPeople at the horizon (simulated, whole population)\n");
     table_print(f, &t, first_state, t.nrows, head, width);
+    if (np > 1 && diffs) {
+        table_fill(&d, mp, diffs, 1, true, info->reps, &first_state);
+        head = table_widths(&d, width);
+        fprintf(f, "\nDifference from %s, taken within each replication (the same people and "
+                   "random\nnumbers under every policy), then mean [2.5%%, 97.5%%] of the "
+                   "differences;\nshares in percentage points (pt).\n\n",
+                mp->policy[0].name);
+        table_print(f, &d, 0, d.nrows, head, width);
+    }
     if (info->reps == 1)
         fprintf(f, "\nOnly 1 replication: each interval is that one value, not a spread;\n"
                 "use --reps 20 or more for one.\n");
@@ -162,6 +226,7 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
                 "the\nsmallest and largest of %zu values, not a reliable spread; use --reps 20 "
                 "or more.\n", info->reps, info->reps);
     free(t.cells);
+    free(d.cells);
     free(width);
 }
 
@@ -181,7 +246,23 @@ static cJSON *value_json(const summary_value *v)
     return o;
 }
 
-void report_run_json(FILE *f, const report_info *info, const policy_summary *sums)
+/* The figures of one summary (a policy's or a difference) into po. */
+static void figures_json(cJSON *po, const policy_summary *s)
+{
+    cJSON *ee = cJSON_AddArrayToObject(po, "ever_employed");
+    for (int k = 0; k < SUMMARY_N_MONTHS; k++) {
+        cJSON *v = value_json(&s->ever_employed[k]);
+        cJSON_AddNumberToObject(v, "month", summary_months[k]);
+        cJSON_AddItemToArray(ee, v);
+    }
+    cJSON_AddItemToObject(po, "median_days_to_first_job", value_json(&s->median_days_to_first_job));
+    cJSON *at = cJSON_AddObjectToObject(po, "at_horizon");
+    for (int st = 0; st < N_STATE; st++)
+        cJSON_AddItemToObject(at, claimant_state_name(st), value_json(&s->at_horizon[st]));
+}
+
+void report_run_json(FILE *f, const report_info *info, const policy_summary *sums,
+                     const policy_summary *diffs)
 {
     const model_params *mp = &info->cfg->model;
     cJSON *o = cJSON_CreateObject();
@@ -205,16 +286,12 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
         cJSON_AddStringToObject(po, "name", mp->policy[p].name);
         cJSON_AddStringToObject(po, "type", policy_kind_name(mp->policy[p].kind));
         cJSON_AddNumberToObject(po, "cohort_size", (double)s->cohort);
-        cJSON *ee = cJSON_AddArrayToObject(po, "ever_employed");
-        for (int k = 0; k < SUMMARY_N_MONTHS; k++) {
-            cJSON *v = value_json(&s->ever_employed[k]);
-            cJSON_AddNumberToObject(v, "month", summary_months[k]);
-            cJSON_AddItemToArray(ee, v);
+        figures_json(po, s);
+        if (p > 0 && diffs) {
+            cJSON *d = cJSON_AddObjectToObject(po, "difference");
+            cJSON_AddStringToObject(d, "minus", mp->policy[0].name);
+            figures_json(d, &diffs[p]);
         }
-        cJSON_AddItemToObject(po, "median_days_to_first_job", value_json(&s->median_days_to_first_job));
-        cJSON *at = cJSON_AddObjectToObject(po, "at_horizon");
-        for (int st = 0; st < N_STATE; st++)
-            cJSON_AddItemToObject(at, claimant_state_name(st), value_json(&s->at_horizon[st]));
         cJSON_AddItemToArray(pols, po);
     }
     report_print_json(f, o);

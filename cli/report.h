@@ -19,8 +19,13 @@ typedef struct report_info {
     double wall_seconds;
 } report_info;
 
-void report_run_table(FILE *f, const report_info *info, const policy_summary *sums);
-void report_run_json(FILE *f, const report_info *info, const policy_summary *sums);
+/* The summary of each policy (sums) and, from the second policy on, its
+ * differences from the first taken within each replication (diffs[p], p >= 1;
+ * diffs[0] is not read). */
+void report_run_table(FILE *f, const report_info *info, const policy_summary *sums,
+                      const policy_summary *diffs);
+void report_run_json(FILE *f, const report_info *info, const policy_summary *sums,
+                     const policy_summary *diffs);
 
 /* One cell of a text table: two spaces, then `text` padded to `width`
  * unless it is the last of its line (no trailing spaces). */

@@ -392,7 +392,11 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
     const cJSON *run = jc_object(ctx, root, "", "run", false);
     if (run) {
         jc_check_keys(ctx, run, "run", run_keys, ARRAY_LEN(run_keys));
-        jc_number(ctx, run, "run", "start_year", 1900, 2200, false, &mp->start_year);
+        /* a whole year: day 0 is 1 January, which the calendar schedules
+         * (coaches_by_year, projection years) and the summary rely on */
+        long long start = (long long)mp->start_year;
+        if (jc_integer(ctx, run, "run", "start_year", 1900, 2200, false, &start))
+            mp->start_year = (double)start;
         double years = mp->horizon_days / DAYS_PER_YEAR;
         if (jc_number(ctx, run, "run", "years", 1.0 / 12, 100, false, &years))
             mp->horizon_days = years * DAYS_PER_YEAR;
@@ -499,6 +503,10 @@ static char *resolve_json(const cJSON *base_root, const cJSON *user_root)
             goto done;
         }
         cJSON_Delete(user);
+        /* the default's description describes the default's policies, not
+         * this config's: a config without one has none */
+        if (!cJSON_GetObjectItemCaseSensitive(user_root, "description"))
+            cJSON_DeleteItemFromObjectCaseSensitive(out, "description");
         if (upol) {
             const cJSON *bpol = cJSON_GetObjectItemCaseSensitive(base_root, "policies");
             cJSON *merged = cJSON_CreateArray();
@@ -618,8 +626,10 @@ static int load_ctx(jc_ctx *user, ipsim_config *cfg, const jc_sink *sink)
     if (rc != CONFIG_OK)
         return rc;
     *cfg = base;
-    if (user && jc_root(user))
+    if (user && jc_root(user)) {
+        cfg->description[0] = '\0'; /* not inherited: see resolve_json */
         read_config(user, cfg, &base.model);
+    }
     if (user && jc_error_count(user) == 0)
         check_whole(user, cfg);
     else if (!user)

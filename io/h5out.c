@@ -192,7 +192,9 @@ static int write_stacked(hid_t loc, const char *name, const run_results *res, si
     return rc;
 }
 
-static int write_summary(hid_t g, const policy_summary *s)
+/* The summary table `name` of s; `minus` names the policy subtracted when s
+ * holds differences (NULL for the policy's own figures). */
+static int write_summary(hid_t g, const char *name, const policy_summary *s, const char *minus)
 {
     /* rows: ever_employed_6, _18, _60, median_days_to_first_job, at_horizon_<state>;
      * cols mean, lo, hi and the replications where the figure is defined */
@@ -218,7 +220,7 @@ static int write_summary(hid_t g, const policy_summary *s)
         v[k][3] = (double)x[k]->n;
     }
     hsize_t dims[2] = { NROWS, NCOLS };
-    hid_t d = h5u_create_chunked(g, "summary", H5T_IEEE_F64LE, 2, dims);
+    hid_t d = h5u_create_chunked(g, name, H5T_IEEE_F64LE, 2, dims);
     if (d < 0)
         return -1;
     static const char *const cols[NCOLS] = { "mean", "p2_5", "p97_5", "replications_defined" };
@@ -226,10 +228,17 @@ static int write_summary(hid_t g, const policy_summary *s)
     rc |= h5u_attr_labels(d, "rows", names, NROWS);
     rc |= h5u_attr_labels(d, "columns", cols, NCOLS);
     rc |= h5u_attr_string(d, "description",
-                      "across replications; shares are of the cohort (initial stock with a "
-                      "mental disorder), counts are simulated people; replications_defined "
-                      "counts the replications where the figure exists (the median days to a "
-                      "first job only where half the cohort worked), the others are NaN");
+                      minus ? "differences from the policy named by the attribute minus, taken "
+                              "within each replication (same people, same random numbers), then "
+                              "summarised across replications as in summary; a difference "
+                              "exists where both figures do"
+                            : "across replications; shares are of the cohort (initial stock "
+                              "with a mental disorder), counts are simulated people; "
+                              "replications_defined counts the replications where the figure "
+                              "exists (the median days to a first job only where half the "
+                              "cohort worked), the others are NaN");
+    if (minus)
+        rc |= h5u_attr_string(d, "minus", minus);
     rc |= h5u_attr_u64(d, "cohort_size_mean", s->cohort);
     H5Dclose(d);
     return rc;
@@ -280,7 +289,10 @@ static int write_policy(hid_t pols, const h5out_runset *rs, size_t p)
     } else {
         rc = -1;
     }
-    rc |= write_summary(g, &rs->summaries[p]);
+    rc |= write_summary(g, "summary", &rs->summaries[p], NULL);
+    if (rs->differences && p > 0)
+        rc |= write_summary(g, "summary_difference", &rs->differences[p],
+                            cfg->model.policy[0].name);
 
     hid_t reps_g = h5u_group(g, "replications");
     /* memory types mirror the structs; file types are packed so that struct

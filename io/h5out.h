@@ -46,6 +46,8 @@ typedef struct h5out_runset {
     size_t npolicies, reps;
     const run_results *results;
     const policy_summary *summaries;   /* [npolicies] */
+    const policy_summary *differences; /* [npolicies]: policy p minus policy 0, for p >= 1;
+                                        * NULL for none */
     double wall_seconds;
     int threads;
 } h5out_runset;

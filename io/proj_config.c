@@ -67,9 +67,29 @@ static void read_differences(jc_ctx *ctx, const cJSON *o, proj_config *pc)
             no_such_policy(ctx, jc_join(q, sizeof q, p, "scenario"), mp, sa);
         if (hb && ib < 0)
             no_such_policy(ctx, jc_join(q, sizeof q, p, "minus"), mp, sb);
-        if (ia >= 0 && ib >= 0 && ia == ib)
+        if (ia >= 0 && ib >= 0 && ia == ib) {
             jc_error(ctx, p, "a scenario minus itself is always 0");
+            continue;
+        }
         if (ia >= 0 && ib >= 0) {
+            /* each difference is the HDF5 group "A_minus_B": two that give one
+             * name (the same pair, or names containing "_minus_") would
+             * collide when the file is written, after the whole run */
+            char name[2 * sizeof mp->policy[0].name + 8], other[sizeof name];
+            snprintf(name, sizeof name, "%s_minus_%s", sa, sb);
+            for (size_t k = 0; k < pc->ndiffs; k++) {
+                snprintf(other, sizeof other, "%s_minus_%s", mp->policy[pc->diff_a[k]].name,
+                         mp->policy[pc->diff_b[k]].name);
+                if (strcmp(name, other) != 0)
+                    continue;
+                if (pc->diff_a[k] == (size_t)ia && pc->diff_b[k] == (size_t)ib)
+                    jc_error(ctx, p, "'%s' minus '%s' is already projection.differences[%zu]",
+                             sa, sb, k);
+                else
+                    jc_error(ctx, p, "'%s' minus '%s' and projection.differences[%zu] would "
+                             "both be stored as '%s': rename a policy", sa, sb, k, name);
+                break;
+            }
             pc->diff_a[pc->ndiffs] = (size_t)ia;
             pc->diff_b[pc->ndiffs++] = (size_t)ib;
         }

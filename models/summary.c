@@ -97,44 +97,81 @@ static void spread(double *v, size_t n, summary_value *out)
     stats_quantile_sorted(v, k, 0.975, &out->hi);
 }
 
-int summary_compute(const run_results *r, size_t reps, double horizon_days,
-                    policy_summary *out)
+/* Per-replication figures of r[0..reps-1]: shares [rep][month], medians
+ * [rep], states at the horizon [rep][state]; the mean cohort size. */
+static double figures(const run_results *r, size_t reps, double *share, double *median,
+                      double *states)
 {
-    memset(out, 0, sizeof *out);
-    double *share = malloc(reps * SUMMARY_N_MONTHS * sizeof *share);
-    double *median = malloc(reps * sizeof *median);
-    double *v = malloc(reps * sizeof *v);
-    if (!share || !median || !v) {
-        free(share);
-        free(median);
-        free(v);
-        return -1;
-    }
     double cohort = 0;
-    for (size_t i = 0; i < reps; i++)
+    for (size_t i = 0; i < reps; i++) {
         cohort += (double)summary_cohort_shares(&r[i], summary_months, SUMMARY_N_MONTHS,
                                                 &share[i * SUMMARY_N_MONTHS], &median[i]);
-    out->cohort = reps ? (size_t)(cohort / (double)reps + 0.5) : 0;
-    for (int k = 0; k < SUMMARY_N_MONTHS; k++) {
-        out->month_in_horizon[k] = summary_months[k] * DAYS_PER_MONTH <= horizon_days + 1e-6;
-        for (size_t i = 0; i < reps; i++)
-            v[i] = out->month_in_horizon[k] ? share[i * SUMMARY_N_MONTHS + k] : NAN;
-        spread(v, reps, &out->ever_employed[k]);
-    }
-    memcpy(v, median, reps * sizeof *v);
-    spread(v, reps, &out->median_days_to_first_job);
-    for (int s = 0; s < N_STATE; s++) {
-        for (size_t i = 0; i < reps; i++) {
+        for (int s = 0; s < N_STATE; s++) {
             double c = 0;
             for (int g = 0; g < N_REGION; g++)
                 for (int x = 0; x < N_SEX; x++)
                     c += r[i].state_counts[RES_STATE_IDX(r[i].months, s, g, x)];
-            v[i] = c;
+            states[i * N_STATE + s] = c;
         }
+    }
+    return cohort;
+}
+
+/* The summary of r, or with `base` of r minus base replication by
+ * replication (a difference is undefined where either figure is). */
+static int compute(const run_results *r, const run_results *base, size_t reps,
+                   double horizon_days, policy_summary *out)
+{
+    enum { PER_REP = SUMMARY_N_MONTHS + 1 + N_STATE };
+    memset(out, 0, sizeof *out);
+    size_t sets = base ? 2 : 1;
+    double *fig = malloc(sets * reps * PER_REP * sizeof *fig);
+    double *v = malloc((reps ? reps : 1) * sizeof *v);
+    if (!fig || !v) {
+        free(fig);
+        free(v);
+        return -1;
+    }
+    /* set k: shares [reps][months], then medians [reps], then states [reps][state] */
+    double *share[2], *median[2], *states[2];
+    for (size_t k = 0; k < sets; k++) {
+        share[k] = fig + k * reps * PER_REP;
+        median[k] = share[k] + reps * SUMMARY_N_MONTHS;
+        states[k] = median[k] + reps;
+    }
+    double cohort = figures(r, reps, share[0], median[0], states[0]);
+    if (base)
+        figures(base, reps, share[1], median[1], states[1]);
+    out->cohort = reps ? (size_t)(cohort / (double)reps + 0.5) : 0;
+#define MINUS(k, i) (base ? (k)[0][i] - (k)[1][i] : (k)[0][i])
+    for (int m = 0; m < SUMMARY_N_MONTHS; m++) {
+        out->month_in_horizon[m] = summary_months[m] * DAYS_PER_MONTH <= horizon_days + 1e-6;
+        for (size_t i = 0; i < reps; i++)
+            v[i] = out->month_in_horizon[m] ? MINUS(share, i * SUMMARY_N_MONTHS + m) : NAN;
+        spread(v, reps, &out->ever_employed[m]);
+    }
+    for (size_t i = 0; i < reps; i++)
+        v[i] = MINUS(median, i);
+    spread(v, reps, &out->median_days_to_first_job);
+    for (int s = 0; s < N_STATE; s++) {
+        for (size_t i = 0; i < reps; i++)
+            v[i] = MINUS(states, i * N_STATE + s);
         spread(v, reps, &out->at_horizon[s]);
     }
-    free(share);
-    free(median);
+#undef MINUS
+    free(fig);
     free(v);
     return 0;
+}
+
+int summary_compute(const run_results *r, size_t reps, double horizon_days,
+                    policy_summary *out)
+{
+    return compute(r, NULL, reps, horizon_days, out);
+}
+
+int summary_compute_difference(const run_results *r, const run_results *base, size_t reps,
+                               double horizon_days, policy_summary *out)
+{
+    return compute(r, base, reps, horizon_days, out);
 }

@@ -38,4 +38,13 @@ size_t summary_cohort_shares(const run_results *r, const int *months, size_t n,
 int summary_compute(const run_results *r, size_t reps, double horizon_days,
                     policy_summary *out);
 
+/* The same figures as differences r - base taken within each replication
+ * (r[i] and base[i] are two policies run on the same people with the same
+ * random numbers), then summarised across replications: mean and 2.5% and
+ * 97.5% quantiles of the differences; `cohort` is r's. A difference is
+ * undefined in a replication where either figure is (a median not reached).
+ * 0, or -1 on allocation failure. */
+int summary_compute_difference(const run_results *r, const run_results *base, size_t reps,
+                               double horizon_days, policy_summary *out);
+
 #endif

@@ -92,6 +92,16 @@ Test(config_errors, caseload_below_one)
     check_bad(&c);
 }
 
+/* day 0 is 1 January of run.start_year: a fractional year was accepted and
+ * then printed rounded ("10 years from 2018" for 2017.5) */
+Test(config_errors, start_year_is_a_whole_year)
+{
+    bad_case c = { "{\"run\": {\"start_year\": 2017.5}}",
+                   { "bad.json:1:24: run.start_year", "2017.5 is not a whole number",
+                     "1900..2200" } };
+    check_bad(&c);
+}
+
 Test(config_errors, shares_not_summing_to_one)
 {
     bad_case c = { "{\"population\": {\"stock\": {\"region_shares\": "
@@ -234,6 +244,58 @@ Test(config_errors, impossible_output_names_are_refused_up_front)
     cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
     cr_expect(strstr(err, "cannot write here") != NULL, "%s", err);
     rmdir(dir);
+}
+
+/* An output that names the input it reads (the config, a calibration's
+ * targets), given or by default, is refused even with --force: the input
+ * stays as it was and no temporary file is left. */
+Test(config_errors, an_output_never_replaces_the_input_it_reads)
+{
+    static const char *const text = "{\"run\": {\"replications\": 1, \"years\": 1}}\n";
+    char dir[64], cfg[128], h5cfg[128], targets[128], cmd[1024], err[4096], so[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/my.json", dir);
+    snprintf(h5cfg, sizeof h5cfg, "%s/my.h5", dir);
+    snprintf(targets, sizeof targets, "%s/targets.json", dir);
+    cr_assert_eq(tu_write_file(cfg, text), 0);
+    cr_assert_eq(tu_write_file(h5cfg, text), 0);
+    /* the default output (my.h5 in the current directory) is the config my.h5 */
+    cr_assert_eq(chdir(dir), 0);
+    char cmds[6][512];
+    snprintf(cmds[0], sizeof cmds[0], "run %s -o %s --force --quiet", cfg, cfg);
+    snprintf(cmds[1], sizeof cmds[1], "run my.json -o %s/../%s/my.json --force --quiet", dir,
+             strrchr(dir, '/') + 1);
+    snprintf(cmds[2], sizeof cmds[2], "run %s --force --quiet", h5cfg);
+    snprintf(cmds[3], sizeof cmds[3], "power %s -o %s --force --quiet --reps 1", cfg, cfg);
+    snprintf(cmds[4], sizeof cmds[4], "trial %s --csv %s --force --quiet", cfg, cfg);
+    snprintf(cmds[5], sizeof cmds[5], "project %s -o ./my.json --force --quiet", cfg);
+    for (int i = 0; i < 6; i++) {
+        int st = tu_run_ipsim(cmds[i], so, sizeof so, err, sizeof err);
+        cr_expect_eq(st, 2, "%s: exit status %d, stderr: %s", cmds[i], st, err);
+        cr_expect(strstr(err, "is the config this command reads") != NULL, "%s: %s", cmds[i],
+                  err);
+    }
+    FILE *f = fopen(targets, "w");
+    cr_assert_not_null(f);
+    fputs("{}\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "calibrate %s/configs/calibration/belgium_history.json --targets %s -o %s --force "
+             "--quiet", IPSIM_SOURCE_DIR, targets, targets);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2);
+    cr_expect(strstr(err, "is the targets file this command reads") != NULL, "%s", err);
+    const char *inputs[2] = { cfg, h5cfg };
+    for (int i = 0; i < 2; i++) {
+        char buf[256] = { 0 };
+        f = fopen(inputs[i], "r");
+        cr_assert_not_null(f);
+        cr_expect_gt(fread(buf, 1, sizeof buf - 1, f), 0);
+        fclose(f);
+        cr_expect_str_eq(buf, text, "%s was replaced", inputs[i]);
+        unlink(inputs[i]);
+    }
+    unlink(targets);
+    cr_expect_eq(rmdir(dir), 0, "files left in %s", dir);
 }
 
 Test(config_errors, seed_beyond_2_pow_53_is_refused)

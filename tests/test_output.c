@@ -145,6 +145,14 @@ Test(output, file_is_self_describing_with_documented_layout)
         free(sv);
         H5Sclose(ss);
         H5Dclose(sd);
+        /* from the second policy on, the differences from the first */
+        snprintf(ds, sizeof ds, "/policies/%s/summary_difference", pols[p]);
+        cr_expect_eq(H5Lexists(f, ds, H5P_DEFAULT) > 0, p > 0, "%s", ds);
+        if (p > 0) {
+            sd = H5Dopen2(f, ds, H5P_DEFAULT);
+            cr_expect(attr_exists(sd, "minus") && attr_exists(sd, "rows"), "%s", ds);
+            H5Dclose(sd);
+        }
     }
 
     /* counts at month 0 add up to the initial stock of the default scenario
@@ -309,6 +317,78 @@ Test(output, json_summary_on_stdout)
     double hi = cJSON_GetObjectItem(m18, "p97_5")->valuedouble;
     cr_expect(lo <= mean && mean <= hi && mean > 0 && mean < 1, "%g [%g, %g]", mean, lo, hi);
     cJSON_Delete(j);
+}
+
+/* The built-in default's description names its own three policies; a
+ * config that does not give a description has none (in the summary, the
+ * root attribute and /config), rather than the default's. */
+Test(output, a_config_without_description_does_not_take_the_defaults)
+{
+    ipsim_config def, mine, described;
+    cr_assert_eq(config_load(NULL, &def, stderr), CONFIG_OK);
+    cr_assert(def.description[0], "the built-in default has a description");
+    cr_assert_eq(tu_config("{\"policies\": [{\"type\": \"ips\", \"programme\":"
+                           " {\"fidelity\": {\"score\": 85}}}]}", &mine), CONFIG_OK);
+    cr_expect_str_empty(mine.description);
+    cr_expect(strstr(mine.resolved_json, "\"description\"") == NULL, "%.400s",
+              mine.resolved_json);
+    cr_assert_eq(tu_config("{\"description\": \"IPS at fair fidelity\"}", &described),
+                 CONFIG_OK);
+    cr_expect_str_eq(described.description, "IPS at fair fidelity");
+    cr_expect(strstr(described.resolved_json, "IPS at fair fidelity") != NULL);
+
+    char dir[64], cfg[256], cmd[512], out[16384], err[4096], h5[256];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/scenario.json", dir);
+    snprintf(h5, sizeof h5, "%s/d.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, scenario), 0);
+    snprintf(cmd, sizeof cmd, "run %s -o %s --quiet --reps 1", cfg, h5);
+    cr_assert_eq(tu_run_ipsim(cmd, out, sizeof out, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(out, def.description) == NULL, "%s", out);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    hid_t a = H5Aopen(f, "description", H5P_DEFAULT);
+    cr_assert_geq(a, 0);
+    hid_t t = H5Aget_type(a);
+    cr_expect_leq(H5Tget_size(t), 1, "the description attribute is not empty");
+    H5Tclose(t);
+    H5Aclose(a);
+    H5Fclose(f);
+    config_clear(&def);
+    config_clear(&mine);
+    config_clear(&described);
+    unlink(h5);
+    unlink(cfg);
+    rmdir(dir);
+}
+
+/* The thread count reported (summary, --json, the root attribute) is the
+ * one used: at most one per run, however many were asked for. */
+Test(output, reported_threads_are_at_most_one_per_run)
+{
+    char dir[64], cfg[256], cmd[512], out[65536], err[4096], h5[256];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/scenario.json", dir);
+    snprintf(h5, sizeof h5, "%s/t.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, scenario), 0);
+    snprintf(cmd, sizeof cmd, "run %s -o %s --quiet --reps 1 --threads 64 --json", cfg, h5);
+    cr_assert_eq(tu_run_ipsim(cmd, out, sizeof out, err, sizeof err), 0, "%s", err);
+    cJSON *j = cJSON_Parse(out);
+    cr_assert_not_null(j, "%s", out);
+    cr_expect_eq(cJSON_GetObjectItem(j, "threads")->valueint, 3, "3 runs (3 policies x 1)");
+    cJSON_Delete(j);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    uint64_t threads = 0;
+    hid_t a = H5Aopen(f, "threads", H5P_DEFAULT);
+    cr_assert_geq(a, 0);
+    cr_assert_geq(H5Aread(a, H5T_NATIVE_UINT64, &threads), 0);
+    cr_expect_eq(threads, 3);
+    H5Aclose(a);
+    H5Fclose(f);
+    unlink(h5);
+    unlink(cfg);
+    rmdir(dir);
 }
 
 Test(output, interrupted_run_leaves_no_file)

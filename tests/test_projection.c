@@ -282,6 +282,30 @@ Test(projection_errors, unknown_scenario_lists_the_policies)
                          " this config (policies: sq, ips_fair)");
 }
 
+/* Two differences stored under one HDF5 group name are refused before the
+ * run (they used to pass the checks, run everything and then fail to write
+ * the file): the same pair twice, or names that join alike around "_minus_". */
+Test(projection_errors, differences_that_would_share_a_group_name)
+{
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\": 2017,"
+                         " \"last_year\": 2018, \"differences\": [{\"scenario\": \"ips\","
+                         " \"minus\": \"status_quo\"}, {\"scenario\": \"ips\", \"minus\":"
+                         " \"status_quo\"}], " BENEFITS "}}",
+                         "p.json:2:116: projection.differences[1]: 'ips' minus 'status_quo' is "
+                         "already projection.differences[0]", NULL);
+    check_bad_projection("{\"run\": {\"years\": 3},\n \"policies\": [{\"name\": \"a_minus_b\","
+                         " \"type\": \"status_quo\"}, {\"name\": \"c\", \"type\": \"ips\"},"
+                         " {\"name\": \"a\", \"type\": \"train_then_place\"},"
+                         " {\"name\": \"b_minus_c\", \"type\": \"ips\", \"programme\":"
+                         " {\"caseload\": 15}}],\n \"projection\": {\"first_year\": 2017,"
+                         " \"last_year\": 2018, \"differences\": [{\"scenario\": \"a_minus_b\","
+                         " \"minus\": \"c\"}, {\"scenario\": \"a\", \"minus\": \"b_minus_c\"}], "
+                         BENEFITS "}}",
+                         "projection.differences[1]: 'a' minus 'b_minus_c' and "
+                         "projection.differences[0] would both be stored as "
+                         "'a_minus_b_minus_c'", NULL);
+}
+
 Test(projection_errors, missing_benefits_and_bad_schedule)
 {
     check_bad_projection("{\"run\": {\"years\": 3},\n \"policies\": [{\"name\": \"i\","
@@ -388,6 +412,36 @@ Test(projection_cli, tables_fit_long_names_without_trailing_spaces)
     }
     cr_expect_geq(headers, 5, "%zu tables", headers);
     cr_expect_geq(rows, 10);
+    unlink(out);
+    unlink(cfgp);
+    rmdir(dir);
+}
+
+/* As under the run summary, a projection of fewer than 10 replications says
+ * under its tables that the bands are little more than the range of the
+ * values, and counts are singular or plural. */
+Test(projection_cli, few_replications_are_flagged_under_the_tables)
+{
+    char dir[64], cfgp[128], out[128], cmd[512], err[4096];
+    static char so[1 << 18];
+    project_files("{\"run\": {\"years\": 2, \"scale\": 0.005},\n"
+                  " \"policies\": [{\"name\": \"sq\", \"type\": \"status_quo\"}],"
+                  " \"projection\": {\"first_year\": 2017, \"last_year\": 2017, " BENEFITS "}}",
+                  dir, cfgp, out);
+    snprintf(cmd, sizeof cmd, "project %s -o %s --quiet --reps 3", cfgp, out);
+    cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "1 scenario x 3 replications from") != NULL, "%s", so);
+    const char *note = strstr(so, "Only 3 replications: each [5%, 95%] band is little more than "
+                                  "the smallest and\nlargest of 3 values");
+    cr_expect_not_null(note, "%s", so);
+    cr_expect(note && note > strstr(so, "Programme clients"), "not under the tables: %s", so);
+    snprintf(cmd, sizeof cmd, "project %s -o %s --quiet --reps 1 --force", cfgp, out);
+    cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "1 scenario x 1 replication from") != NULL, "%s", so);
+    cr_expect(strstr(so, "Only 1 replication: each band is that one value") != NULL, "%s", so);
+    snprintf(cmd, sizeof cmd, "project %s -o %s --quiet --reps 10 --force", cfgp, out);
+    cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect_null(strstr(so, "Only "), "%s", so);
     unlink(out);
     unlink(cfgp);
     rmdir(dir);

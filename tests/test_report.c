@@ -1,7 +1,9 @@
 /* The summary table of `ipsim run` (cli/report.c) through the command line:
  * columns as wide as their widest cell or policy name, no trailing spaces,
  * singular and plural counts, and the note on few replications. */
+#include <math.h>
 #include <criterion/criterion.h>
+#include <cjson/cJSON.h>
 
 #include "tests/test_util.h"
 
@@ -45,6 +47,10 @@ Test(report, columns_fit_the_longest_policy_name_without_trailing_spaces)
     size_t col2 = (size_t)(sq - line0);
     cr_expect_gt(col2, (size_t)(head - line0) + strlen(LONG_NAME) + 1, "no gap after the name");
     size_t rows = 0;
+    /* the policies' table; the differences (one column here) come after it */
+    char *diffs = strstr(so, "\nDifference from");
+    cr_assert_not_null(diffs, "%s", so);
+    *diffs = '\0';
     for (const char *l = so; *l;) {
         const char *e = strchr(l, '\n');
         size_t n = e ? (size_t)(e - l) : strlen(l);
@@ -87,4 +93,61 @@ Test(report, few_replications_are_flagged_under_the_table)
               so);
     run_table(10, 2, so, sizeof so);
     cr_expect_null(strstr(so, "Only "), "%s", so);
+}
+
+/* Under the policies' table, each policy after the first minus the first,
+ * taken within each replication: signed, in points for shares, and for a
+ * policy against itself exactly 0 with no spread (the same people and
+ * random numbers). */
+Test(report, differences_from_the_first_policy_are_paired)
+{
+    char dir[64], cfg[128], out[128], cmd[512], err[4096];
+    static char so[32768];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/d.json", dir);
+    snprintf(out, sizeof out, "%s/d.h5", dir);
+    /* ips and a copy of it under another name; an IPS of higher fidelity */
+    cr_assert_eq(tu_write_file(cfg, "{\"run\": {\"years\": 6, \"scale\": 0.01},\n"
+                                    " \"policies\": [{\"name\": \"base\", \"type\": \"ips\"},"
+                                    " {\"name\": \"same\", \"type\": \"ips\"},"
+                                    " {\"name\": \"better\", \"type\": \"ips\", \"programme\":"
+                                    " {\"effects\": {\"job_finding\": 3}}}]}"),
+                 0);
+    snprintf(cmd, sizeof cmd, "run %s -o %s --quiet --reps 12", cfg, out);
+    int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
+    cr_assert_eq(st, 0, "exit status %d: %s", st, err);
+    const char *d = strstr(so, "\nDifference from base, taken within each replication");
+    cr_assert_not_null(d, "%s", so);
+    const char *row = strstr(d, "\nEver employed by month 60");
+    cr_assert_not_null(row, "%s", d);
+    double same, better, lo, hi;
+    cr_assert_eq(sscanf(row, "\nEver employed by month 60 %lf pt [%*f, %*f] %lf pt [%lf, %lf]",
+                        &same, &better, &lo, &hi), 4, "%s", row);
+    cr_expect_eq(same, 0.0);
+    cr_expect(strstr(row, "+0.0 pt [+0.0, +0.0]") != NULL, "%.120s", row);
+    cr_expect(better > 0 && lo > 0 && lo <= better && better <= hi, "%g [%g, %g]", better, lo,
+              hi);
+    row = strstr(d, "\n  Invalidity");
+    cr_assert_not_null(row);
+    cr_expect(strncmp(row + strlen("\n  Invalidity"), "                +0 [+0, +0]", 27) == 0,
+              "%.80s", row);
+    unlink(out);
+
+    /* --json: the same figures under "difference", naming the policy subtracted */
+    snprintf(cmd, sizeof cmd, "run %s -o %s --quiet --reps 12 --json", cfg, out);
+    cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cJSON *j = cJSON_Parse(so);
+    cr_assert_not_null(j, "%s", so);
+    cJSON *pols = cJSON_GetObjectItem(j, "policies");
+    cr_expect_null(cJSON_GetObjectItem(cJSON_GetArrayItem(pols, 0), "difference"));
+    cJSON *dif = cJSON_GetObjectItem(cJSON_GetArrayItem(pols, 2), "difference");
+    cr_assert_not_null(dif);
+    cr_expect_str_eq(cJSON_GetObjectItem(dif, "minus")->valuestring, "base");
+    cJSON *m60 = cJSON_GetArrayItem(cJSON_GetObjectItem(dif, "ever_employed"), 2);
+    cr_expect_eq(cJSON_GetObjectItem(m60, "month")->valueint, 60);
+    cr_expect(fabs(100 * cJSON_GetObjectItem(m60, "mean")->valuedouble - better) < 0.051);
+    cJSON_Delete(j);
+    unlink(out);
+    unlink(cfg);
+    rmdir(dir);
 }

@@ -250,7 +250,7 @@ Test(trial_cli, outputs_never_replace_the_config)
         snprintf(line, sizeof line, fmt, dir, dir, dir);
         int st = tu_run_ipsim(line, so, sizeof so, err, sizeof err);
         cr_expect_eq(st, 2, "%s: exit %d, %s", line, st, err);
-        cr_expect(strstr(err, "is the config file") != NULL, "%s: %s", line, err);
+        cr_expect(strstr(err, "is the config this command reads") != NULL, "%s: %s", line, err);
         read_text(cfg, back, sizeof back);
         cr_expect(strcmp(back, text) == 0, "%s replaced the config", line);
         cr_expect_eq(dir_entries(dir), 1, "%s: something was written", line);
