@@ -1,7 +1,8 @@
 /* cmd_validate: `ipsim validate FILE`: checks a config without running it,
  * including its "projection" and "calibration" sections when present (what
  * ipsim project and ipsim calibrate would read), and says which sections it
- * checked; with --json the problems are also listed, one object each. */
+ * checked, or a calibration targets file; with --json the problems are also
+ * listed, one object each. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,42 @@ static int check_sections(const char *file, const jc_ctx *raw, const jc_sink *si
     return rc;
 }
 
+/* `ipsim validate` of a targets file (a top-level "ipsim_targets" key): the
+ * file ipsim calibrate reads with --targets. */
+static int validate_targets(const char *file, const jc_ctx *raw, bool json, cJSON *errors)
+{
+    calib_targets *t = calloc(1, sizeof *t);
+    jc_sink sink = { stderr, errors };
+    int rc = t ? calib_targets_load_text_to(file, jc_text(raw), jc_text_len(raw), t, &sink)
+               : CALIB_NOMEM;
+    if (rc == CALIB_NOMEM) {
+        free(t);
+        cJSON_Delete(errors);
+        fprintf(stderr, "ipsim validate: out of memory\n");
+        return EXIT_FAIL;
+    }
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "file", file);
+        cJSON_AddStringToObject(o, "kind", "targets");
+        cJSON_AddBoolToObject(o, "valid", rc == CALIB_OK);
+        if (rc == CALIB_OK)
+            cJSON_AddNumberToObject(o, "targets", (double)t->n);
+        if (o)
+            cJSON_AddItemToObject(o, "errors", errors);
+        else
+            cJSON_Delete(errors);
+        report_print_json(stdout, o);
+    } else if (rc == CALIB_OK) {
+        printf("%s: valid targets file (%zu target%s; ipsim calibrate CONFIG --targets %s)\n",
+               file, t->n, t->n == 1 ? "" : "s", file);
+    }
+    if (rc == CALIB_OK)
+        calib_targets_clear(t);
+    free(t);
+    return rc == CALIB_OK ? EXIT_OK : EXIT_USAGE;
+}
+
 static void validate_usage(void)
 {
     printf("Usage: ipsim validate FILE [--json]\n\n"
@@ -52,13 +89,16 @@ static void validate_usage(void)
            "known keys, types and ranges of the scenario and of its \"trial\" section\n"
            "(read by every command), and its \"projection\" and \"calibration\"\n"
            "sections when present (what ipsim project and ipsim calibrate read).\n"
+           "A targets file (top-level key \"ipsim_targets\", read by ipsim calibrate\n"
+           "--targets) is checked as such.\n"
            "Prints every problem to stderr as FILE:LINE:COL: PATH: message and exits 2\n"
            "if there is one, else prints \"FILE: valid\" with the sections checked and\n"
            "exits 0.\n"
-           "  --json   print {\"file\", \"valid\", \"sections\", \"policies\", \"errors\"} on\n"
-           "           stdout (\"policies\" only when valid); each error is {\"file\",\n"
-           "           \"line\", \"col\", \"path\", \"message\"} (the problems still go to\n"
-           "           stderr as well)\n");
+           "  --json   print {\"file\", \"kind\", \"valid\", \"sections\", \"policies\",\n"
+           "           \"errors\"} on stdout (\"policies\" only when valid; a targets file\n"
+           "           gives \"targets\", their number, instead of \"sections\" and\n"
+           "           \"policies\"); each error is {\"file\", \"line\", \"col\", \"path\",\n"
+           "           \"message\"} (the problems still go to stderr as well)\n");
 }
 
 /* The human lines of a valid file: its figures and each section's state. */
@@ -114,6 +154,11 @@ int cmd_validate(int argc, char **argv)
     }
     jc_sink sink = { stderr, errors };
     const cJSON *root = jc_root(raw);
+    if (cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "ipsim_targets")) {
+        int status = validate_targets(file, raw, json, errors);
+        jc_free(raw);
+        return status;
+    }
     int state[N_SECTIONS];
     for (int k = 0; k < N_SECTIONS; k++)
         state[k] = !root ? SECTION_NOT_CHECKED
@@ -148,6 +193,7 @@ int cmd_validate(int argc, char **argv)
         static const char *const state_names[] = { "absent", "checked", "not checked" };
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "file", file);
+        cJSON_AddStringToObject(o, "kind", "config");
         cJSON_AddBoolToObject(o, "valid", rc == CONFIG_OK);
         cJSON *sec = cJSON_AddObjectToObject(o, "sections");
         for (int k = 0; sec && k < N_SECTIONS; k++)

@@ -169,13 +169,13 @@ static void read_target(jc_ctx *ctx, const cJSON *o, const char *p, calib_target
                  "quantity %s has no sex filter (allowed: all)", quantity_names[t->quantity]);
 }
 
-int calib_targets_load(const char *path, calib_targets *t, FILE *err)
+/* Reads the targets of ctx (the file `path`) into t; problems to sink. */
+static int targets_load(jc_ctx *ctx, const char *path, calib_targets *t, const jc_sink *sink)
 {
     static const char *const top_keys[] = { "ipsim_targets", "description", "targets", "sources",
                                             "note" };
     memset(t, 0, sizeof *t);
     snprintf(t->path, sizeof t->path, "%s", path);
-    jc_ctx *ctx = jc_parse_file(path);
     if (!ctx)
         return CALIB_NOMEM;
     const cJSON *root = jc_root(ctx);
@@ -226,15 +226,24 @@ int calib_targets_load(const char *path, calib_targets *t, FILE *err)
         }
     }
     int rc = CALIB_OK;
-    if (jc_error_count(ctx) > 0) {
-        for (size_t i = 0; i < jc_error_count(ctx); i++)
-            fprintf(err, "%s\n", jc_error_message(ctx, i));
-        rc = CALIB_INVALID;
-    }
+    if (jc_error_count(ctx) > 0)
+        rc = jc_report_errors(ctx, sink) != 0 ? CALIB_NOMEM : CALIB_INVALID;
     jc_free(ctx);
     if (rc != CALIB_OK)
         calib_targets_clear(t);
     return rc;
+}
+
+int calib_targets_load(const char *path, calib_targets *t, FILE *err)
+{
+    jc_sink sink = { err, NULL };
+    return targets_load(jc_parse_file(path), path, t, &sink);
+}
+
+int calib_targets_load_text_to(const char *name, const char *text, size_t len, calib_targets *t,
+                               const jc_sink *sink)
+{
+    return targets_load(jc_parse(name, text ? text : "", text ? len : 0), name, t, sink);
 }
 
 void calib_targets_clear(calib_targets *t)

@@ -44,6 +44,10 @@ typedef struct calib_targets {
  * CALIB_OK, CALIB_INVALID or CALIB_NOMEM. On success free with
  * calib_targets_clear. */
 int calib_targets_load(const char *path, calib_targets *t, FILE *err);
+/* The same for the text of a file named `name`, problems to `sink` in file
+ * order (ipsim validate). */
+int calib_targets_load_text_to(const char *name, const char *text, size_t len, calib_targets *t,
+                               const jc_sink *sink);
 void calib_targets_clear(calib_targets *t);
 
 /* A free parameter: one value written at one or more JSON paths. */

@@ -473,3 +473,38 @@ Test(config_errors, validate_says_which_sections_it_checked)
     cr_expect(strstr(so, "\"calibration\" section (ipsim calibrate): present, checked") != NULL,
               "%s", so);
 }
+
+Test(config_errors, validate_checks_a_targets_file_as_one)
+{
+    char dir[64], file[128], err[8192], so[4096], cmd[512];
+    /* the shipped targets file: valid, and said to be a targets file */
+    snprintf(cmd, sizeof cmd, "validate %s/configs/targets/inami.json", IPSIM_SOURCE_DIR);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "valid targets file (23 targets;") != NULL, "%s", so);
+    snprintf(file, sizeof file, "%s/configs/targets/inami.json", IPSIM_SOURCE_DIR);
+    cJSON *o = validate_json(file, 0, 0, err, sizeof err);
+    cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(o, "kind")->valuestring, "targets");
+    cr_expect_eq(cJSON_GetObjectItemCaseSensitive(o, "targets")->valueint, 23);
+    cJSON_Delete(o);
+
+    /* its problems are a targets file's, located, in file order (not
+     * "unknown key 'ipsim_targets'" of a scenario config) */
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(file, sizeof file, "%s/t.json", dir);
+    cr_assert_eq(tu_write_file(file, "{\"ipsim_targets\": 1, \"targets\": [\n"
+                                     " {\"name\": \"a\", \"quantty\": \"invalidity_stock\"}],\n"
+                                     " \"descripton\": \"x\"}"), 0);
+    o = validate_json(file, 2, 7, err, sizeof err);
+    cr_expect(strstr(err, "unknown key 'ipsim_targets'") == NULL, "%s", err);
+    cr_expect(strstr(err, "t.json:2:16: targets[0]: unknown key 'quantty'; did you mean "
+                          "'quantity'?") != NULL, "%s", err);
+    cr_expect(strstr(err, "t.json:3:2: unknown key 'descripton'; did you mean "
+                          "'description'?") != NULL, "%s", err);
+    const char *first = strstr(err, "quantty"), *last = strstr(err, "descripton");
+    cr_expect(first && last && first < last, "not in file order: %s", err);
+    cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(o, "kind")->valuestring, "targets");
+    cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "valid")));
+    cJSON_Delete(o);
+    unlink(file);
+    rmdir(dir);
+}
