@@ -269,12 +269,17 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
     cJSON_AddStringToObject(o, "program", "ipsim");
     cJSON_AddStringToObject(o, "version", IPSIM_VERSION);
     cJSON_AddStringToObject(o, "config", info->cfg->source);
+    if (info->cfg->description[0])
+        cJSON_AddStringToObject(o, "description", info->cfg->description);
+    else
+        cJSON_AddNullToObject(o, "description");
     cJSON_AddStringToObject(o, "output", info->output);
     cJSON_AddItemToObject(o, "seed", jc_exact_u64(info->cfg->seed));
     cJSON_AddNumberToObject(o, "replications", (double)info->reps);
     cJSON_AddNumberToObject(o, "threads", info->threads);
     cJSON_AddNumberToObject(o, "events", (double)info->events);
     cJSON_AddNumberToObject(o, "wall_seconds", info->wall_seconds);
+    cJSON_AddNumberToObject(o, "start_year", mp->start_year);
     cJSON_AddNumberToObject(o, "years", mp->horizon_days / DAYS_PER_YEAR);
     cJSON_AddNumberToObject(o, "scale", mp->scale);
     cJSON_AddStringToObject(o, "cohort", "initial stock with a mental disorder");

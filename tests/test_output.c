@@ -316,6 +316,10 @@ Test(output, json_summary_on_stdout)
     double lo = cJSON_GetObjectItem(m18, "p2_5")->valuedouble;
     double hi = cJSON_GetObjectItem(m18, "p97_5")->valuedouble;
     cr_expect(lo <= mean && mean <= hi && mean > 0 && mean < 1, "%g [%g, %g]", mean, lo, hi);
+    /* what was run: the calendar and the (absent) description */
+    cr_expect_eq(cJSON_GetObjectItem(j, "start_year")->valuedouble, 2017);
+    cr_expect_eq(cJSON_GetObjectItem(j, "years")->valuedouble, 5.5);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(j, "description")));
     cJSON_Delete(j);
 }
 
