@@ -159,13 +159,7 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
     free(diff_name);
     if (rc != 0)
         return -1;
-    if (r->reps == 1)
-        fprintf(f, "\nOnly 1 replication: each band is that one value, not a spread, and each\n"
-                   "difference one draw of it; use --reps 20 or more for one.\n");
-    else if (r->reps < 10)
-        fprintf(f, "\nOnly %zu replications: each [5%%, 95%%] band is little more than the "
-                   "smallest and\nlargest of %zu values, not a reliable spread; use --reps 20 "
-                   "or more.\n", r->reps, r->reps);
+    report_few_replications(f, r->reps, "band", "[5%, 95%]");
     return 0;
 }
 

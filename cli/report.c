@@ -19,51 +19,33 @@ void report_print_json(FILE *f, cJSON *tree)
     cJSON_Delete(tree);
 }
 
-static void cell_share(char *buf, size_t len, const summary_value *v)
+/* The cells of the summary table. In a difference table (diff) numbers are
+ * signed and shares are in percentage points. */
+static void cell_share(char *buf, size_t len, const summary_value *v, bool diff)
 {
     if (isnan(v->mean))
         snprintf(buf, len, "n/a");
     else
-        snprintf(buf, len, "%.1f%% [%.1f, %.1f]", 100 * v->mean, 100 * v->lo, 100 * v->hi);
+        snprintf(buf, len, diff ? "%+.1f pt [%+.1f, %+.1f]" : "%.1f%% [%.1f, %.1f]",
+                 100 * v->mean, 100 * v->lo, 100 * v->hi);
 }
 
-static void cell_days(char *buf, size_t len, const summary_value *v, size_t reps)
+static void cell_days(char *buf, size_t len, const summary_value *v, size_t reps, bool diff)
 {
     if (v->n == 0)
         snprintf(buf, len, "not reached");
     else if (v->n < reps)
-        snprintf(buf, len, "%.0f (%zu/%zu reached)", v->mean, v->n, reps);
+        snprintf(buf, len, diff ? "%+.0f (%zu/%zu reached)" : "%.0f (%zu/%zu reached)", v->mean,
+                 v->n, reps);
     else
-        snprintf(buf, len, "%.0f [%.0f, %.0f]", v->mean, v->lo, v->hi);
+        snprintf(buf, len, diff ? "%+.0f [%+.0f, %+.0f]" : "%.0f [%.0f, %.0f]", v->mean, v->lo,
+                 v->hi);
 }
 
-static void cell_count(char *buf, size_t len, const summary_value *v)
+static void cell_count(char *buf, size_t len, const summary_value *v, bool diff)
 {
-    snprintf(buf, len, "%.0f [%.0f, %.0f]", v->mean, v->lo, v->hi);
-}
-
-/* The cells of a difference: signed, shares in percentage points. */
-static void cell_share_diff(char *buf, size_t len, const summary_value *v)
-{
-    if (isnan(v->mean))
-        snprintf(buf, len, "n/a");
-    else
-        snprintf(buf, len, "%+.1f pt [%+.1f, %+.1f]", 100 * v->mean, 100 * v->lo, 100 * v->hi);
-}
-
-static void cell_days_diff(char *buf, size_t len, const summary_value *v, size_t reps)
-{
-    if (v->n == 0)
-        snprintf(buf, len, "not reached");
-    else if (v->n < reps)
-        snprintf(buf, len, "%+.0f (%zu/%zu reached)", v->mean, v->n, reps);
-    else
-        snprintf(buf, len, "%+.0f [%+.0f, %+.0f]", v->mean, v->lo, v->hi);
-}
-
-static void cell_count_diff(char *buf, size_t len, const summary_value *v)
-{
-    snprintf(buf, len, "%+.0f [%+.0f, %+.0f]", v->mean, v->lo, v->hi);
+    snprintf(buf, len, diff ? "%+.0f [%+.0f, %+.0f]" : "%.0f [%.0f, %.0f]", v->mean, v->lo,
+             v->hi);
 }
 
 #define COL_MIN 26   /* narrowest policy column */
@@ -82,6 +64,17 @@ static char *table_row(table *t, const char *label)
 {
     snprintf(t->label[t->nrows], CELL_LEN, "%s", label);
     return t->cells[t->nrows++ * t->np];
+}
+
+void report_few_replications(FILE *f, size_t reps, const char *what, const char *range)
+{
+    if (reps == 1)
+        fprintf(f, "\nOnly 1 replication: each %s is that one value, not a spread;\n"
+                   "use --reps 20 or more for one.\n", what);
+    else if (reps < 10)
+        fprintf(f, "\nOnly %zu replications: each %s %s is little more than the\nsmallest and "
+                   "largest of %zu values, not a reliable spread; use --reps 20 or more.\n",
+                reps, range, what, reps);
 }
 
 void report_cell(FILE *f, const char *text, int width, bool last)
@@ -122,10 +115,8 @@ static void table_fill(table *t, const model_params *mp, const policy_summary *s
             const policy_summary *s = &sums[first + p];
             if (!s->month_in_horizon[k])
                 snprintf(c + p * CELL_LEN, CELL_LEN, "beyond horizon");
-            else if (diff)
-                cell_share_diff(c + p * CELL_LEN, CELL_LEN, &s->ever_employed[k]);
             else
-                cell_share(c + p * CELL_LEN, CELL_LEN, &s->ever_employed[k]);
+                cell_share(c + p * CELL_LEN, CELL_LEN, &s->ever_employed[k], diff);
         }
     }
     c = table_row(t, "Median days to first job");
@@ -133,23 +124,16 @@ static void table_fill(table *t, const model_params *mp, const policy_summary *s
         const policy_summary *s = &sums[first + p];
         if (s->cohort == 0)
             snprintf(c + p * CELL_LEN, CELL_LEN, "n/a"); /* nobody in the cohort */
-        else if (diff)
-            cell_days_diff(c + p * CELL_LEN, CELL_LEN, &s->median_days_to_first_job, reps);
         else
-            cell_days(c + p * CELL_LEN, CELL_LEN, &s->median_days_to_first_job, reps);
+            cell_days(c + p * CELL_LEN, CELL_LEN, &s->median_days_to_first_job, reps, diff);
     }
     *first_state = t->nrows;
     for (int st = 0; st < N_STATE; st++) {
         char label[CELL_LEN];
         snprintf(label, sizeof label, "  %s", claimant_state_label(st));
         c = table_row(t, label);
-        for (size_t p = 0; p < t->np; p++) {
-            const summary_value *v = &sums[first + p].at_horizon[st];
-            if (diff)
-                cell_count_diff(c + p * CELL_LEN, CELL_LEN, v);
-            else
-                cell_count(c + p * CELL_LEN, CELL_LEN, v);
-        }
+        for (size_t p = 0; p < t->np; p++)
+            cell_count(c + p * CELL_LEN, CELL_LEN, &sums[first + p].at_horizon[st], diff);
     }
 }
 
@@ -218,13 +202,7 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
                 mp->policy[0].name);
         table_print(f, &d, 0, d.nrows, head, width);
     }
-    if (info->reps == 1)
-        fprintf(f, "\nOnly 1 replication: each interval is that one value, not a spread;\n"
-                "use --reps 20 or more for one.\n");
-    else if (info->reps < 10)
-        fprintf(f, "\nOnly %zu replications: each [2.5%%, 97.5%%] interval is little more than "
-                "the\nsmallest and largest of %zu values, not a reliable spread; use --reps 20 "
-                "or more.\n", info->reps, info->reps);
+    report_few_replications(f, info->reps, "interval", "[2.5%, 97.5%]");
     free(t.cells);
     free(d.cells);
     free(width);

@@ -27,6 +27,11 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
 void report_run_json(FILE *f, const report_info *info, const policy_summary *sums,
                      const policy_summary *diffs);
 
+/* Under a table of `what`s (e.g. "interval") spanning `range` (e.g.
+ * "[2.5%, 97.5%]") across replications: a note when fewer than 10
+ * replications make them little more than the range of the values. */
+void report_few_replications(FILE *f, size_t reps, const char *what, const char *range);
+
 /* One cell of a text table: two spaces, then `text` padded to `width`
  * unless it is the last of its line (no trailing spaces). */
 void report_cell(FILE *f, const char *text, int width, bool last);

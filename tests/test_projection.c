@@ -432,7 +432,7 @@ Test(projection_cli, few_replications_are_flagged_under_the_tables)
     cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
     cr_expect(strstr(so, "1 scenario x 3 replications from") != NULL, "%s", so);
     const char *note = strstr(so, "Only 3 replications: each [5%, 95%] band is little more than "
-                                  "the smallest and\nlargest of 3 values");
+                                  "the\nsmallest and largest of 3 values");
     cr_expect_not_null(note, "%s", so);
     cr_expect(note && note > strstr(so, "Programme clients"), "not under the tables: %s", so);
     snprintf(cmd, sizeof cmd, "project %s -o %s --quiet --reps 1 --force", cfgp, out);
