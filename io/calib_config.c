@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "io/config_tree.h"
 #include "io/json_check.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,68 +23,6 @@ static const char *const diag_names[] = { "mental", "other", "all" };
 static const char *const relation_names[N_CALIB_RELATION] = { "equal", "at_least", "at_most" };
 static const char *const unit_names[] = { "people", "share" };
 static const char *const confidence_names[] = { "H", "M" };
-
-/* ---- JSON paths into the config tree ------------------------------------- */
-
-/* Finds the value at a path like "population.inflow.cases_per_year[1][1]"
- * (keys separated by dots, array indices in brackets). NULL with a reason
- * in why when a step does not exist. */
-static cJSON *tree_find(cJSON *root, const char *path, char *why, size_t whylen)
-{
-    cJSON *node = root;
-    const char *p = path;
-    char key[128];
-    if (!*p) {
-        snprintf(why, whylen, "the path is empty");
-        return NULL;
-    }
-    while (*p) {
-        if (*p == '[') {
-            char *end;
-            long idx = strtol(p + 1, &end, 10);
-            if (end == p + 1 || *end != ']' || idx < 0) {
-                snprintf(why, whylen, "bad array index at '%s'", p);
-                return NULL;
-            }
-            if (!cJSON_IsArray(node)) {
-                snprintf(why, whylen, "'%.*s' is not an array", (int)(p - path), path);
-                return NULL;
-            }
-            cJSON *next = cJSON_GetArrayItem(node, (int)idx);
-            if (!next) {
-                snprintf(why, whylen, "'%.*s' has %d elements, index %ld is out of range",
-                         (int)(p - path), path, cJSON_GetArraySize(node), idx);
-                return NULL;
-            }
-            node = next;
-            p = end + 1;
-            if (*p == '.')
-                p++;
-            continue;
-        }
-        size_t n = strcspn(p, ".[");
-        if (n == 0 || n >= sizeof key) {
-            snprintf(why, whylen, "empty or too long key at '%s'", p);
-            return NULL;
-        }
-        memcpy(key, p, n);
-        key[n] = 0;
-        if (!cJSON_IsObject(node)) {
-            snprintf(why, whylen, "'%.*s' is not an object", (int)(p - path - 1), path);
-            return NULL;
-        }
-        cJSON *next = cJSON_GetObjectItemCaseSensitive(node, key);
-        if (!next) {
-            snprintf(why, whylen, "no key '%s' at '%.*s'", key, (int)(p - path), path);
-            return NULL;
-        }
-        node = next;
-        p += n;
-        if (*p == '.')
-            p++;
-    }
-    return node;
-}
 
 /* ---- targets file ---------------------------------------------------------- */
 
@@ -258,7 +197,7 @@ static void set_param(calib_spec *s, size_t i, double v)
 {
     for (size_t k = 0; k < s->param[i].npaths; k++) {
         char why[8];
-        cJSON *node = tree_find(s->tree, s->param[i].path[k], why, sizeof why);
+        cJSON *node = config_tree_find(s->tree, s->param[i].path[k], why, sizeof why);
         if (node)
             cJSON_SetNumberValue(node, v);
     }
@@ -267,27 +206,7 @@ static void set_param(calib_spec *s, size_t i, double v)
 /* Loads the tree's current text as a config; message in err on failure. */
 static int load_tree(const calib_spec *s, ipsim_config *cfg, char *err, size_t errlen)
 {
-    char *text = cJSON_PrintUnformatted(s->tree);
-    char *msg = NULL;
-    size_t msglen = 0;
-    FILE *mem = open_memstream(&msg, &msglen);
-    if (!text || !mem) {
-        free(text);
-        if (mem)
-            fclose(mem);
-        free(msg);
-        snprintf(err, errlen, "out of memory");
-        return CALIB_NOMEM;
-    }
-    int rc = config_load_text(s->config_path, text, strlen(text), cfg, mem);
-    fclose(mem);
-    if (rc != CONFIG_OK) {
-        /* the first problem, without the file:line:col of the edited text */
-        size_t n = strcspn(msg ? msg : "", "\n");
-        snprintf(err, errlen, "%.*s", (int)n, msg ? msg : "invalid config");
-    }
-    free(text);
-    free(msg);
+    int rc = config_tree_load(s->tree, s->config_path, cfg, err, errlen);
     return rc == CONFIG_OK ? CALIB_OK : rc == CONFIG_NOMEM ? CALIB_NOMEM : CALIB_INVALID;
 }
 
@@ -336,7 +255,7 @@ static void read_param(jc_ctx *ctx, const cJSON *o, const char *p, calib_spec *s
             continue;
         }
         const char *text = list[k]->valuestring;
-        cJSON *node = tree_find(s->tree, text, why, sizeof why);
+        cJSON *node = config_tree_find(s->tree, text, why, sizeof why);
         if (!node) {
             jc_error(ctx, qk, "unknown parameter path '%s': %s", text, why);
             ok = false;
@@ -667,7 +586,7 @@ char *calib_config_text(const calib_spec *s, const calib_targets *t, const calib
     for (size_t i = 0; i < s->nparams; i++)
         for (size_t k = 0; k < s->param[i].npaths; k++) {
             char why[8];
-            cJSON *node = tree_find(tree, s->param[i].path[k], why, sizeof why);
+            cJSON *node = config_tree_find(tree, s->param[i].path[k], why, sizeof why);
             if (node)
                 cJSON_SetNumberValue(node, o->best[i]);
         }
