@@ -857,6 +857,22 @@ Test(viz_render, formats_dates_counts_and_speeds)
     cr_expect_str_eq(b, "1 week/s");
     viz_format_speed(b, sizeof b, 10);
     cr_expect_str_eq(b, "10 days/s");
+    /* every step of + and - reads as the help and docs name it */
+    viz_format_speed(b, sizeof b, 14);
+    cr_expect_str_eq(b, "2 weeks/s");
+    viz_format_speed(b, sizeof b, DAYS_PER_MONTH);
+    cr_expect_str_eq(b, "1 month/s");
+    viz_format_speed(b, sizeof b, 6 * DAYS_PER_MONTH);
+    cr_expect_str_eq(b, "6 months/s");
+    /* --speed takes up to 3650 days: years, not "3.65e+03 days/s" */
+    viz_format_speed(b, sizeof b, 3650);
+    cr_expect_str_eq(b, "10 years/s");
+    viz_format_speed(b, sizeof b, 1000);
+    cr_expect_str_eq(b, "2.7 years/s");
+    viz_format_speed(b, sizeof b, 0.1);
+    cr_expect_str_eq(b, "0.1 days/s");
+    viz_format_speed(b, sizeof b, 200);
+    cr_expect_str_eq(b, "200 days/s");
 }
 
 /* ---- showing frames in a window -------------------------------------------- */

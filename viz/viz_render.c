@@ -93,12 +93,17 @@ void viz_format_count(char *buf, size_t len, int64_t n)
 
 void viz_format_speed(char *buf, size_t len, double d)
 {
+    double years = d / DAYS_PER_YEAR;
     if (fabs(d - DAYS_PER_YEAR) < 1)
         snprintf(buf, len, "1 year/s");
-    else if (d > DAYS_PER_YEAR && fabs(fmod(d, DAYS_PER_YEAR)) < 1)
-        snprintf(buf, len, "%.0f years/s", d / DAYS_PER_YEAR);
+    else if (d > DAYS_PER_YEAR && fabs(years - floor(years + 0.5)) < 0.01 * years)
+        snprintf(buf, len, "%.0f years/s", floor(years + 0.5)); /* 3650 days: 10 years */
+    else if (d > DAYS_PER_YEAR)
+        snprintf(buf, len, "%.1f years/s", years);
     else if (fabs(d - 7) < 0.01)
         snprintf(buf, len, "1 week/s");
+    else if (d < 25 && fabs(d / 7 - floor(d / 7 + 0.5)) < 0.01)
+        snprintf(buf, len, "%.0f weeks/s", floor(d / 7 + 0.5));
     else if (fabs(d - DAYS_PER_MONTH) < 0.5)
         snprintf(buf, len, "1 month/s");
     else if (d > DAYS_PER_MONTH && fabs(d / DAYS_PER_MONTH - floor(d / DAYS_PER_MONTH + 0.5)) < 0.02)
