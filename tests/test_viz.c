@@ -28,6 +28,7 @@ Test(viz, skipped_without_sdl2)
 
 #include "io/config.h"
 #include "models/claimant_model.h"
+#include "viz/viz.h"
 #include "viz/viz_layout.h"
 #include "viz/viz_present.h"
 #include "viz/viz_render.h"
@@ -873,6 +874,27 @@ Test(viz_render, formats_dates_counts_and_speeds)
     cr_expect_str_eq(b, "0.1 days/s");
     viz_format_speed(b, sizeof b, 200);
     cr_expect_str_eq(b, "200 days/s");
+}
+
+Test(viz_render, speed_keys_step_through_the_documented_speeds)
+{
+    static const double steps[] = { 7, 14, DAYS_PER_MONTH, 2 * DAYS_PER_MONTH, 3 * DAYS_PER_MONTH,
+                                     6 * DAYS_PER_MONTH, DAYS_PER_YEAR, 2 * DAYS_PER_YEAR };
+    size_t n = sizeof steps / sizeof *steps;
+    for (size_t i = 0; i + 1 < n; i++) {
+        cr_expect_float_eq(viz_speed_step(steps[i], +1), steps[i + 1], 1e-9, "+ from step %zu", i);
+        cr_expect_float_eq(viz_speed_step(steps[i + 1], -1), steps[i], 1e-9, "- from step %zu", i + 1);
+    }
+    cr_expect_float_eq(viz_speed_step(steps[n - 1], +1), steps[n - 1], 1e-9, "+ at the fastest step");
+    cr_expect_float_eq(viz_speed_step(7, -1), 7, 1e-9, "- at the slowest step");
+    /* a --speed between steps goes to the neighbouring step */
+    cr_expect_float_eq(viz_speed_step(10, +1), 14, 1e-9);
+    cr_expect_float_eq(viz_speed_step(10, -1), 7, 1e-9);
+    /* a --speed beyond the steps: + never slows down, - never speeds up */
+    cr_expect_float_eq(viz_speed_step(3650, +1), 3650, 1e-9, "+ from 10 years/s slowed down");
+    cr_expect_float_eq(viz_speed_step(3650, -1), 2 * DAYS_PER_YEAR, 1e-9);
+    cr_expect_float_eq(viz_speed_step(0.5, -1), 0.5, 1e-9, "- from 0.5 days/s sped up");
+    cr_expect_float_eq(viz_speed_step(0.5, +1), 7, 1e-9);
 }
 
 /* ---- showing frames in a window -------------------------------------------- */

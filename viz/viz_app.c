@@ -493,18 +493,23 @@ static void set_toast(viz_app *app, const char *msg)
     app->toast_until = now_seconds() + 2.5;
 }
 
+double viz_speed_step(double speed, int dir)
+{
+    if (dir > 0) {
+        for (size_t i = 0; i < NSPEEDS; i++)
+            if (speeds[i] > speed + 1e-9)
+                return speeds[i];
+    } else {
+        for (size_t i = NSPEEDS; i-- > 0;)
+            if (speeds[i] < speed - 1e-9)
+                return speeds[i];
+    }
+    return speed; /* already at or beyond the last step (--speed 3650, --speed 0.1) */
+}
+
 static void change_speed(viz_app *app, int dir)
 {
-    size_t i = 0;
-    if (dir > 0) {
-        while (i < NSPEEDS - 1 && speeds[i] <= app->ui.speed + 1e-9)
-            i++;
-    } else {
-        i = NSPEEDS - 1;
-        while (i > 0 && speeds[i] >= app->ui.speed - 1e-9)
-            i--;
-    }
-    app->ui.speed = speeds[i];
+    app->ui.speed = viz_speed_step(app->ui.speed, dir);
     char s[32], msg[64];
     viz_format_speed(s, sizeof s, app->ui.speed);
     snprintf(msg, sizeof msg, "Speed: %s", s);
