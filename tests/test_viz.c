@@ -711,6 +711,30 @@ Test(viz_render, the_dashed_line_stays_visible_where_the_lines_meet)
     canvas_close(&c);
 }
 
+Test(viz_render, end_labels_stay_clear_of_the_year_labels)
+{
+    /* at the start everyone's share is 0%: the two end labels are pushed
+     * apart around the axis and must not land on the year labels below it */
+    canvas c;
+    canvas_open(&c, 1280, 720, 3000);
+    viz_scene *s = scene_new(3000, 4242, VIZ_PRESET_CONFIG);
+    viz_ui ui = { .speed = DEFAULT_SPEED, .chart = VIZ_CHART_ALL };
+    run_frames(s, &c, 1, &ui, NULL);
+    cr_assert_eq(s->panel[VIZ_PANEL_IPS].ever[VIZ_CHART_ALL][0], 0.0f);
+    cr_assert_eq(s->panel[VIZ_PANEL_TTP].ever[VIZ_CHART_ALL][0], 0.0f);
+    const viz_layout *l = &c.l;
+    int axis = l->plot.y + l->plot.h;
+    viz_rect below = { l->chart.x, axis + 2, l->chart.w, l->chart.y + l->chart.h - axis - 2 };
+    viz_rect beside = { l->plot.x, l->plot.y, l->chart.x + l->chart.w - l->plot.x, l->plot.h };
+    for (int k = 0; k < N_VIZ_PANEL; k++) {
+        uint32_t col = rgb(viz_panel_color(k));
+        cr_expect_eq(count_color(c.surf, below, col), 0, "panel %d's end label is below the axis", k);
+        cr_expect_gt(count_color(c.surf, beside, col), 20, "panel %d's end label is not beside the plot", k);
+    }
+    viz_scene_free(s);
+    canvas_close(&c);
+}
+
 /* True when the text at (x, y) of the frame in c is exactly `text` in `font`
  * and white: drawn again on a blank frame, it gives the same pixels. */
 static bool text_is(const canvas *c, int font, const char *text, int x, int y)

@@ -540,6 +540,16 @@ static int draw_chart(viz_draw *d, const viz_layout *l, const viz_scene *s, cons
         ty[top] = mid - bh / 2;
         ty[1 - top] = mid + bh / 2;
     }
+    /* both labels beside the plot: not down among the year labels (values
+     * near 0%, as at the start of a run), not up into the title line */
+    int lo = ty[0] > ty[1] ? ty[0] : ty[1], hi = ty[0] < ty[1] ? ty[0] : ty[1];
+    int shift = p.y + p.h + l->gap / 2 - bh - lo;
+    if (shift > 0)
+        shift = 0;
+    if (hi + shift < p.y - bh / 2)
+        shift = p.y - bh / 2 - hi;
+    ty[0] += shift;
+    ty[1] += shift;
     int lx = endx + l->gap, wmax = 0;
     for (int k = 0; k < N_VIZ_PANEL; k++) {
         char lab[16];
