@@ -685,6 +685,49 @@ Test(viz_render, titles_labels_legend_and_chart_are_drawn)
     canvas_close(&c);
 }
 
+Test(viz_render, gliding_dots_never_hide_the_counters)
+{
+    /* at high speed many dots are on their way across the boxes, over the
+     * labels of other areas: every white pixel of a name or count must stay
+     * white under them */
+    canvas c;
+    canvas_open(&c, 1280, 720, 5000);
+    viz_scene *s = scene_new(5000, 20161231, VIZ_PRESET_CONFIG);
+    viz_ui ui = { .speed = DAYS_PER_YEAR };
+    run_frames(s, &c, 120, &ui, NULL);
+    cr_assert_eq(viz_scene_place(s, &c.l, 0), 0); /* every dot in its slot, off the labels */
+    char err[512] = "";
+    cr_assert_eq(viz_draw_frame(c.draw, &c.l, s, &ui, NULL, err, sizeof err), 0, "%s", err);
+    SDL_Surface *settled = SDL_ConvertSurfaceFormat(c.surf, SDL_PIXELFORMAT_RGB888, 0);
+    cr_assert_not_null(settled);
+    /* now put the dots on the labels, as gliding dots pass over them */
+    for (int k = 0; k < N_VIZ_PANEL; k++) {
+        viz_panel *pn = &s->panel[k];
+        for (size_t i = 0; i < pn->n; i++) {
+            viz_rect r = c.l.area[k][i % N_VA].label;
+            pn->x[i] = (float)(r.x + (int)(i * 3 % (size_t)r.w));
+            pn->y[i] = (float)(r.y + (int)(i * 7 % (size_t)r.h));
+        }
+    }
+    cr_assert_eq(viz_draw_frame(c.draw, &c.l, s, &ui, NULL, err, sizeof err), 0, "%s", err);
+    for (int k = 0; k < N_VIZ_PANEL; k++)
+        for (int a = 0; a < N_VA; a++) {
+            viz_rect r = c.l.area[k][a].label;
+            size_t white = 0, hidden = 0;
+            for (int y = r.y; y < r.y + r.h; y++)
+                for (int x = r.x; x < r.x + r.w; x++)
+                    if (pixel(settled, x, y) == 0xFFFFFF) {
+                        white++;
+                        hidden += pixel(c.surf, x, y) != 0xFFFFFF;
+                    }
+            cr_expect_gt(white, 100, "no label text in area %d of panel %d", a, k);
+            cr_expect_eq(hidden, 0, "dots hide %zu of %zu label pixels in area %d of panel %d", hidden, white, a, k);
+        }
+    SDL_FreeSurface(settled);
+    viz_scene_free(s);
+    canvas_close(&c);
+}
+
 Test(viz_render, the_dashed_line_stays_visible_where_the_lines_meet)
 {
     canvas c;

@@ -279,7 +279,16 @@ static void draw_breakdown(viz_draw *d, const viz_layout *l, viz_rect r, int y, 
     }
 }
 
-static void draw_area(viz_draw *d, const viz_layout *l, const viz_scene *s, int k, int a)
+static void draw_area_box(viz_draw *d, const viz_layout *l, int k, int a)
+{
+    const viz_area_box *b = &l->area[k][a];
+    fill(d->ren, b->box.x, b->box.y, b->box.w, b->box.h, BOX);
+    outline(d->ren, b->box, l->w >= 2400 ? 2 : 1, BORDER);
+}
+
+/* The name and counts of an area; drawn after the dots, so that dots
+ * gliding across a label never hide a digit. */
+static void draw_area_label(viz_draw *d, const viz_layout *l, const viz_scene *s, int k, int a)
 {
     static const int states[N_VA][3] = {
         { ST_INVALIDITY, ST_PRIMARY }, { ST_WAITING, ST_TRAINING }, { ST_JOB_SEARCH },
@@ -287,9 +296,6 @@ static void draw_area(viz_draw *d, const viz_layout *l, const viz_scene *s, int 
     static const int nstates[N_VA] = { 2, 2, 1, 1, 1, 3 };
     const viz_area_box *b = &l->area[k][a];
     const int64_t *totals = s->panel[k].totals;
-    fill(d->ren, b->box.x, b->box.y, b->box.w, b->box.h, BOX);
-    outline(d->ren, b->box, l->w >= 2400 ? 2 : 1, BORDER);
-
     SDL_Rect clip = { b->label.x, b->label.y, b->label.w, b->label.h };
     SDL_RenderSetClipRect(d->ren, &clip);
     int64_t total = 0;
@@ -666,12 +672,15 @@ int viz_draw_frame(viz_draw *d, const viz_layout *l, const viz_scene *s, const v
     for (int k = 0; k < N_VIZ_PANEL; k++) {
         draw_panel_title(d, l, s, k);
         for (int a = 0; a < N_VA; a++)
-            draw_area(d, l, s, k, a);
+            draw_area_box(d, l, k, a);
     }
     if (viz_draw_dots(d, l, s, st) != 0 || draw_chart(d, l, s, ui) != 0) {
         snprintf(err, len, "out of memory drawing a frame");
         return -1;
     }
+    for (int k = 0; k < N_VIZ_PANEL; k++)
+        for (int a = 0; a < N_VA; a++)
+            draw_area_label(d, l, s, k, a);
     draw_legend(d, l);
     if (ui->help)
         draw_help(d, l);
