@@ -439,6 +439,11 @@ Test(viz_scene, refuses_configs_and_options_it_cannot_show)
     p.stock.people = 0;
     cr_expect_null(viz_scene_alloc(&p, &o, err, sizeof err));
     cr_expect_str_eq(err, "population.stock.people: the stock is empty; pass --inflow to show new cases");
+    p = cfg.model;
+    p.npolicies = 1; /* status quo only, as configs/belgium_baseline_1995.json */
+    cr_expect_null(viz_scene_alloc(&p, &o, err, sizeof err));
+    cr_expect_str_eq(err, "policies: the viewer needs one policy of type \"ips\" and one of type "
+                          "\"train_then_place\"; this config has neither");
     o.people = 0;
     cr_expect_null(viz_scene_alloc(&cfg.model, &o, err, sizeof err));
     cr_expect_str_eq(err, "people: 0 is outside 1..1000000");
