@@ -1226,6 +1226,8 @@ Test(viz_cli, bad_input_exits_2_with_a_message)
         { "--frames 3", "ipsim viz: --frames and --out go with --headless or --bench" },
         { "--window", "ipsim viz: --window goes with --bench" },
         { "--bench --force", "ipsim viz: --force goes with --headless" },
+        { "--every 5", "ipsim viz: --every goes with --headless" },
+        { "--bench --every 5", "ipsim viz: --every goes with --headless" },
         { "--chart mental", "ipsim viz: --chart: 'mental' is not 'referred' or 'all'" },
         { "--chart", "ipsim viz: option --chart needs a value" },
         { "--people", "ipsim viz: option --people needs a value" },

@@ -46,6 +46,7 @@ typedef struct viz_options {
     bool headless, bench, window_bench;
     unsigned long frames;
     unsigned long every;
+    bool every_set;
     const char *out;
     bool force;             /* headless: replace the frame files already in --out */
     int fps;
@@ -205,6 +206,7 @@ static int parse_options(int argc, char **argv, viz_options *o)
         } else if (!strcmp(a, "--every")) {
             if (!(v = need_value(argc, argv, &i)) || !parse_ulong(a, v, 1, 10000000, &o->every))
                 return VIZ_EXIT_USAGE;
+            o->every_set = true;
         } else if (!strcmp(a, "--out")) {
             if (!(o->out = need_value(argc, argv, &i)))
                 return VIZ_EXIT_USAGE;
@@ -234,6 +236,10 @@ static int parse_options(int argc, char **argv, viz_options *o)
     }
     if (!o->headless && !o->bench && (o->frames || o->out)) {
         fprintf(stderr, "ipsim viz: --frames and --out go with --headless or --bench\n");
+        return VIZ_EXIT_USAGE;
+    }
+    if (o->every_set && !o->headless) {
+        fprintf(stderr, "ipsim viz: --every goes with --headless\n");
         return VIZ_EXIT_USAGE;
     }
     if (o->force && !o->headless) {
