@@ -785,7 +785,7 @@ Test(viz_render, end_labels_stay_clear_of_the_year_labels)
 
 /* True when the text at (x, y) of the frame in c is exactly `text` in `font`
  * and white: drawn again on a blank frame, it gives the same pixels. */
-static bool text_is(const canvas *c, int font, const char *text, int x, int y)
+static bool text_is_color(const canvas *c, int font, const char *text, SDL_Color color, int x, int y)
 {
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, c->surf->w, c->surf->h, 32, SDL_PIXELFORMAT_RGB888);
     SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
@@ -793,10 +793,10 @@ static bool text_is(const canvas *c, int font, const char *text, int x, int y)
     viz_text *t = viz_text_alloc(ren, FONT_REGULAR, FONT_BOLD, err, sizeof err);
     cr_assert_not_null(t, "%s", err);
     cr_assert_eq(viz_text_set_sizes(t, c->l.font_px, err, sizeof err), 0, "%s", err);
-    SDL_Color bg = viz_background_color(), white = { 255, 255, 255, 255 };
+    SDL_Color bg = viz_background_color();
     SDL_SetRenderDrawColor(ren, bg.r, bg.g, bg.b, 255);
     SDL_RenderClear(ren);
-    int w = viz_text_draw(t, font, text, white, x, y, VIZ_ALIGN_LEFT);
+    int w = viz_text_draw(t, font, text, color, x, y, VIZ_ALIGN_LEFT);
     int h = viz_text_height(t, font);
     bool same = w > 0;
     for (int yy = y; yy < y + h && same; yy++)
@@ -806,6 +806,32 @@ static bool text_is(const canvas *c, int font, const char *text, int x, int y)
     SDL_DestroyRenderer(ren);
     SDL_FreeSurface(surf);
     return same;
+}
+
+static bool text_is(const canvas *c, int font, const char *text, int x, int y)
+{
+    SDL_Color white = { 255, 255, 255, 255 };
+    return text_is_color(c, font, text, white, x, y);
+}
+
+Test(viz_render, the_status_line_keeps_the_seed_at_the_end)
+{
+    /* "r starts again with a new seed" at the end of the run: the status
+     * line still says which seed this one was */
+    canvas c;
+    canvas_open(&c, 1280, 720, 1000);
+    viz_scene *s = scene_new(1000, 20161231, VIZ_PRESET_CONFIG);
+    viz_ui ui = { .speed = 2 * DAYS_PER_YEAR };
+    run_frames(s, &c, 310, &ui, NULL);
+    cr_assert(viz_scene_finished(s));
+    SDL_Color dim = { 0xC4, 0xCA, 0xD4, 255 }; /* the renderer's small print */
+    const char *want = "1,000 claimants per panel, same people and draws  \xc2\xb7  1: Belgian scenario as "
+                       "configured  \xc2\xb7  2 years/s  \xc2\xb7  seed 20161231  \xc2\xb7  end of the run: r "
+                       "starts again with a new seed";
+    cr_expect(text_is_color(&c, VIZ_FONT_SMALL, want, dim, c.l.header.x, c.l.header.y + c.l.line[VIZ_FONT_TITLE]),
+              "the status line at the end is not '%s'", want);
+    viz_scene_free(s);
+    canvas_close(&c);
 }
 
 Test(viz_render, the_chart_title_says_whom_it_follows)

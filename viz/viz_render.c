@@ -243,8 +243,9 @@ static void draw_header(viz_draw *d, const viz_layout *l, const viz_scene *s, co
              people, so_far, s->opt.preset, viz_preset_name(s->opt.preset), speed,
              (unsigned long long)s->opt.seed, end);
     snprintf(variants[1], sizeof variants[1],
-             "%s claimants per panel, same people and draws  \xc2\xb7  %d: %s  \xc2\xb7  %s  \xc2\xb7  %s",
-             people, s->opt.preset, viz_preset_name(s->opt.preset), speed, end);
+             "%s claimants per panel, same people and draws  \xc2\xb7  %d: %s  \xc2\xb7  %s  \xc2\xb7  "
+             "seed %llu  \xc2\xb7  %s",
+             people, s->opt.preset, viz_preset_name(s->opt.preset), speed, (unsigned long long)s->opt.seed, end);
     snprintf(variants[2], sizeof variants[2], "%s per panel  \xc2\xb7  scenario %d  \xc2\xb7  %s  \xc2\xb7  %s",
              people, s->opt.preset, speed, end);
     for (int i = 0; i < 3; i++)
