@@ -28,6 +28,7 @@ Test(viz, skipped_without_sdl2)
 
 #include "io/config.h"
 #include "models/claimant_model.h"
+#include "viz/viz.h"
 #include "viz/viz_layout.h"
 #include "viz/viz_present.h"
 #include "viz/viz_render.h"
@@ -438,6 +439,11 @@ Test(viz_scene, refuses_configs_and_options_it_cannot_show)
     p.stock.people = 0;
     cr_expect_null(viz_scene_alloc(&p, &o, err, sizeof err));
     cr_expect_str_eq(err, "population.stock.people: the stock is empty; pass --inflow to show new cases");
+    p = cfg.model;
+    p.npolicies = 1; /* status quo only, as configs/belgium_baseline_1995.json */
+    cr_expect_null(viz_scene_alloc(&p, &o, err, sizeof err));
+    cr_expect_str_eq(err, "policies: the viewer needs one policy of type \"ips\" and one of type "
+                          "\"train_then_place\"; this config has neither");
     o.people = 0;
     cr_expect_null(viz_scene_alloc(&cfg.model, &o, err, sizeof err));
     cr_expect_str_eq(err, "people: 0 is outside 1..1000000");
@@ -684,6 +690,49 @@ Test(viz_render, titles_labels_legend_and_chart_are_drawn)
     canvas_close(&c);
 }
 
+Test(viz_render, gliding_dots_never_hide_the_counters)
+{
+    /* at high speed many dots are on their way across the boxes, over the
+     * labels of other areas: every white pixel of a name or count must stay
+     * white under them */
+    canvas c;
+    canvas_open(&c, 1280, 720, 5000);
+    viz_scene *s = scene_new(5000, 20161231, VIZ_PRESET_CONFIG);
+    viz_ui ui = { .speed = DAYS_PER_YEAR };
+    run_frames(s, &c, 120, &ui, NULL);
+    cr_assert_eq(viz_scene_place(s, &c.l, 0), 0); /* every dot in its slot, off the labels */
+    char err[512] = "";
+    cr_assert_eq(viz_draw_frame(c.draw, &c.l, s, &ui, NULL, err, sizeof err), 0, "%s", err);
+    SDL_Surface *settled = SDL_ConvertSurfaceFormat(c.surf, SDL_PIXELFORMAT_RGB888, 0);
+    cr_assert_not_null(settled);
+    /* now put the dots on the labels, as gliding dots pass over them */
+    for (int k = 0; k < N_VIZ_PANEL; k++) {
+        viz_panel *pn = &s->panel[k];
+        for (size_t i = 0; i < pn->n; i++) {
+            viz_rect r = c.l.area[k][i % N_VA].label;
+            pn->x[i] = (float)(r.x + (int)(i * 3 % (size_t)r.w));
+            pn->y[i] = (float)(r.y + (int)(i * 7 % (size_t)r.h));
+        }
+    }
+    cr_assert_eq(viz_draw_frame(c.draw, &c.l, s, &ui, NULL, err, sizeof err), 0, "%s", err);
+    for (int k = 0; k < N_VIZ_PANEL; k++)
+        for (int a = 0; a < N_VA; a++) {
+            viz_rect r = c.l.area[k][a].label;
+            size_t white = 0, hidden = 0;
+            for (int y = r.y; y < r.y + r.h; y++)
+                for (int x = r.x; x < r.x + r.w; x++)
+                    if (pixel(settled, x, y) == 0xFFFFFF) {
+                        white++;
+                        hidden += pixel(c.surf, x, y) != 0xFFFFFF;
+                    }
+            cr_expect_gt(white, 100, "no label text in area %d of panel %d", a, k);
+            cr_expect_eq(hidden, 0, "dots hide %zu of %zu label pixels in area %d of panel %d", hidden, white, a, k);
+        }
+    SDL_FreeSurface(settled);
+    viz_scene_free(s);
+    canvas_close(&c);
+}
+
 Test(viz_render, the_dashed_line_stays_visible_where_the_lines_meet)
 {
     canvas c;
@@ -710,9 +759,33 @@ Test(viz_render, the_dashed_line_stays_visible_where_the_lines_meet)
     canvas_close(&c);
 }
 
+Test(viz_render, end_labels_stay_clear_of_the_year_labels)
+{
+    /* at the start everyone's share is 0%: the two end labels are pushed
+     * apart around the axis and must not land on the year labels below it */
+    canvas c;
+    canvas_open(&c, 1280, 720, 3000);
+    viz_scene *s = scene_new(3000, 4242, VIZ_PRESET_CONFIG);
+    viz_ui ui = { .speed = DEFAULT_SPEED, .chart = VIZ_CHART_ALL };
+    run_frames(s, &c, 1, &ui, NULL);
+    cr_assert_eq(s->panel[VIZ_PANEL_IPS].ever[VIZ_CHART_ALL][0], 0.0f);
+    cr_assert_eq(s->panel[VIZ_PANEL_TTP].ever[VIZ_CHART_ALL][0], 0.0f);
+    const viz_layout *l = &c.l;
+    int axis = l->plot.y + l->plot.h;
+    viz_rect below = { l->chart.x, axis + 2, l->chart.w, l->chart.y + l->chart.h - axis - 2 };
+    viz_rect beside = { l->plot.x, l->plot.y, l->chart.x + l->chart.w - l->plot.x, l->plot.h };
+    for (int k = 0; k < N_VIZ_PANEL; k++) {
+        uint32_t col = rgb(viz_panel_color(k));
+        cr_expect_eq(count_color(c.surf, below, col), 0, "panel %d's end label is below the axis", k);
+        cr_expect_gt(count_color(c.surf, beside, col), 20, "panel %d's end label is not beside the plot", k);
+    }
+    viz_scene_free(s);
+    canvas_close(&c);
+}
+
 /* True when the text at (x, y) of the frame in c is exactly `text` in `font`
  * and white: drawn again on a blank frame, it gives the same pixels. */
-static bool text_is(const canvas *c, int font, const char *text, int x, int y)
+static bool text_is_color(const canvas *c, int font, const char *text, SDL_Color color, int x, int y)
 {
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, c->surf->w, c->surf->h, 32, SDL_PIXELFORMAT_RGB888);
     SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
@@ -720,10 +793,10 @@ static bool text_is(const canvas *c, int font, const char *text, int x, int y)
     viz_text *t = viz_text_alloc(ren, FONT_REGULAR, FONT_BOLD, err, sizeof err);
     cr_assert_not_null(t, "%s", err);
     cr_assert_eq(viz_text_set_sizes(t, c->l.font_px, err, sizeof err), 0, "%s", err);
-    SDL_Color bg = viz_background_color(), white = { 255, 255, 255, 255 };
+    SDL_Color bg = viz_background_color();
     SDL_SetRenderDrawColor(ren, bg.r, bg.g, bg.b, 255);
     SDL_RenderClear(ren);
-    int w = viz_text_draw(t, font, text, white, x, y, VIZ_ALIGN_LEFT);
+    int w = viz_text_draw(t, font, text, color, x, y, VIZ_ALIGN_LEFT);
     int h = viz_text_height(t, font);
     bool same = w > 0;
     for (int yy = y; yy < y + h && same; yy++)
@@ -733,6 +806,32 @@ static bool text_is(const canvas *c, int font, const char *text, int x, int y)
     SDL_DestroyRenderer(ren);
     SDL_FreeSurface(surf);
     return same;
+}
+
+static bool text_is(const canvas *c, int font, const char *text, int x, int y)
+{
+    SDL_Color white = { 255, 255, 255, 255 };
+    return text_is_color(c, font, text, white, x, y);
+}
+
+Test(viz_render, the_status_line_keeps_the_seed_at_the_end)
+{
+    /* "r starts again with a new seed" at the end of the run: the status
+     * line still says which seed this one was */
+    canvas c;
+    canvas_open(&c, 1280, 720, 1000);
+    viz_scene *s = scene_new(1000, 20161231, VIZ_PRESET_CONFIG);
+    viz_ui ui = { .speed = 2 * DAYS_PER_YEAR };
+    run_frames(s, &c, 310, &ui, NULL);
+    cr_assert(viz_scene_finished(s));
+    SDL_Color dim = { 0xC4, 0xCA, 0xD4, 255 }; /* the renderer's small print */
+    const char *want = "1,000 claimants per panel, same people and draws  \xc2\xb7  1: Belgian scenario as "
+                       "configured  \xc2\xb7  2 years/s  \xc2\xb7  seed 20161231  \xc2\xb7  end of the run: r "
+                       "starts again with a new seed";
+    cr_expect(text_is_color(&c, VIZ_FONT_SMALL, want, dim, c.l.header.x, c.l.header.y + c.l.line[VIZ_FONT_TITLE]),
+              "the status line at the end is not '%s'", want);
+    viz_scene_free(s);
+    canvas_close(&c);
 }
 
 Test(viz_render, the_chart_title_says_whom_it_follows)
@@ -857,6 +956,43 @@ Test(viz_render, formats_dates_counts_and_speeds)
     cr_expect_str_eq(b, "1 week/s");
     viz_format_speed(b, sizeof b, 10);
     cr_expect_str_eq(b, "10 days/s");
+    /* every step of + and - reads as the help and docs name it */
+    viz_format_speed(b, sizeof b, 14);
+    cr_expect_str_eq(b, "2 weeks/s");
+    viz_format_speed(b, sizeof b, DAYS_PER_MONTH);
+    cr_expect_str_eq(b, "1 month/s");
+    viz_format_speed(b, sizeof b, 6 * DAYS_PER_MONTH);
+    cr_expect_str_eq(b, "6 months/s");
+    /* --speed takes up to 3650 days: years, not "3.65e+03 days/s" */
+    viz_format_speed(b, sizeof b, 3650);
+    cr_expect_str_eq(b, "10 years/s");
+    viz_format_speed(b, sizeof b, 1000);
+    cr_expect_str_eq(b, "2.7 years/s");
+    viz_format_speed(b, sizeof b, 0.1);
+    cr_expect_str_eq(b, "0.1 days/s");
+    viz_format_speed(b, sizeof b, 200);
+    cr_expect_str_eq(b, "200 days/s");
+}
+
+Test(viz_render, speed_keys_step_through_the_documented_speeds)
+{
+    static const double steps[] = { 7, 14, DAYS_PER_MONTH, 2 * DAYS_PER_MONTH, 3 * DAYS_PER_MONTH,
+                                     6 * DAYS_PER_MONTH, DAYS_PER_YEAR, 2 * DAYS_PER_YEAR };
+    size_t n = sizeof steps / sizeof *steps;
+    for (size_t i = 0; i + 1 < n; i++) {
+        cr_expect_float_eq(viz_speed_step(steps[i], +1), steps[i + 1], 1e-9, "+ from step %zu", i);
+        cr_expect_float_eq(viz_speed_step(steps[i + 1], -1), steps[i], 1e-9, "- from step %zu", i + 1);
+    }
+    cr_expect_float_eq(viz_speed_step(steps[n - 1], +1), steps[n - 1], 1e-9, "+ at the fastest step");
+    cr_expect_float_eq(viz_speed_step(7, -1), 7, 1e-9, "- at the slowest step");
+    /* a --speed between steps goes to the neighbouring step */
+    cr_expect_float_eq(viz_speed_step(10, +1), 14, 1e-9);
+    cr_expect_float_eq(viz_speed_step(10, -1), 7, 1e-9);
+    /* a --speed beyond the steps: + never slows down, - never speeds up */
+    cr_expect_float_eq(viz_speed_step(3650, +1), 3650, 1e-9, "+ from 10 years/s slowed down");
+    cr_expect_float_eq(viz_speed_step(3650, -1), 2 * DAYS_PER_YEAR, 1e-9);
+    cr_expect_float_eq(viz_speed_step(0.5, -1), 0.5, 1e-9, "- from 0.5 days/s sped up");
+    cr_expect_float_eq(viz_speed_step(0.5, +1), 7, 1e-9);
 }
 
 /* ---- showing frames in a window -------------------------------------------- */
@@ -1116,6 +1252,8 @@ Test(viz_cli, bad_input_exits_2_with_a_message)
         { "--frames 3", "ipsim viz: --frames and --out go with --headless or --bench" },
         { "--window", "ipsim viz: --window goes with --bench" },
         { "--bench --force", "ipsim viz: --force goes with --headless" },
+        { "--every 5", "ipsim viz: --every goes with --headless" },
+        { "--bench --every 5", "ipsim viz: --every goes with --headless" },
         { "--chart mental", "ipsim viz: --chart: 'mental' is not 'referred' or 'all'" },
         { "--chart", "ipsim viz: option --chart needs a value" },
         { "--people", "ipsim viz: option --people needs a value" },

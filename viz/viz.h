@@ -11,4 +11,10 @@
  * input (options, config). Prints its own messages on stderr. */
 int viz_main(int argc, char **argv);
 
+/* The speed the keys + (dir > 0) and - (dir < 0) go to from `speed`
+ * (simulated days per second): the next step in that direction of 1 week,
+ * 2 weeks, 1, 2, 3, 6 months, 1, 2 years per second, or `speed` itself when
+ * there is none (a --speed beyond the steps stays until the other key). */
+double viz_speed_step(double speed, int dir);
+
 #endif

@@ -46,6 +46,7 @@ typedef struct viz_options {
     bool headless, bench, window_bench;
     unsigned long frames;
     unsigned long every;
+    bool every_set;
     const char *out;
     bool force;             /* headless: replace the frame files already in --out */
     int fps;
@@ -205,6 +206,7 @@ static int parse_options(int argc, char **argv, viz_options *o)
         } else if (!strcmp(a, "--every")) {
             if (!(v = need_value(argc, argv, &i)) || !parse_ulong(a, v, 1, 10000000, &o->every))
                 return VIZ_EXIT_USAGE;
+            o->every_set = true;
         } else if (!strcmp(a, "--out")) {
             if (!(o->out = need_value(argc, argv, &i)))
                 return VIZ_EXIT_USAGE;
@@ -234,6 +236,10 @@ static int parse_options(int argc, char **argv, viz_options *o)
     }
     if (!o->headless && !o->bench && (o->frames || o->out)) {
         fprintf(stderr, "ipsim viz: --frames and --out go with --headless or --bench\n");
+        return VIZ_EXIT_USAGE;
+    }
+    if (o->every_set && !o->headless) {
+        fprintf(stderr, "ipsim viz: --every goes with --headless\n");
         return VIZ_EXIT_USAGE;
     }
     if (o->force && !o->headless) {
@@ -493,18 +499,23 @@ static void set_toast(viz_app *app, const char *msg)
     app->toast_until = now_seconds() + 2.5;
 }
 
+double viz_speed_step(double speed, int dir)
+{
+    if (dir > 0) {
+        for (size_t i = 0; i < NSPEEDS; i++)
+            if (speeds[i] > speed + 1e-9)
+                return speeds[i];
+    } else {
+        for (size_t i = NSPEEDS; i-- > 0;)
+            if (speeds[i] < speed - 1e-9)
+                return speeds[i];
+    }
+    return speed; /* already at or beyond the last step (--speed 3650, --speed 0.1) */
+}
+
 static void change_speed(viz_app *app, int dir)
 {
-    size_t i = 0;
-    if (dir > 0) {
-        while (i < NSPEEDS - 1 && speeds[i] <= app->ui.speed + 1e-9)
-            i++;
-    } else {
-        i = NSPEEDS - 1;
-        while (i > 0 && speeds[i] >= app->ui.speed - 1e-9)
-            i--;
-    }
-    app->ui.speed = speeds[i];
+    app->ui.speed = viz_speed_step(app->ui.speed, dir);
     char s[32], msg[64];
     viz_format_speed(s, sizeof s, app->ui.speed);
     snprintf(msg, sizeof msg, "Speed: %s", s);

@@ -93,12 +93,17 @@ void viz_format_count(char *buf, size_t len, int64_t n)
 
 void viz_format_speed(char *buf, size_t len, double d)
 {
+    double years = d / DAYS_PER_YEAR;
     if (fabs(d - DAYS_PER_YEAR) < 1)
         snprintf(buf, len, "1 year/s");
-    else if (d > DAYS_PER_YEAR && fabs(fmod(d, DAYS_PER_YEAR)) < 1)
-        snprintf(buf, len, "%.0f years/s", d / DAYS_PER_YEAR);
+    else if (d > DAYS_PER_YEAR && fabs(years - floor(years + 0.5)) < 0.01 * years)
+        snprintf(buf, len, "%.0f years/s", floor(years + 0.5)); /* 3650 days: 10 years */
+    else if (d > DAYS_PER_YEAR)
+        snprintf(buf, len, "%.1f years/s", years);
     else if (fabs(d - 7) < 0.01)
         snprintf(buf, len, "1 week/s");
+    else if (d < 25 && fabs(d / 7 - floor(d / 7 + 0.5)) < 0.01)
+        snprintf(buf, len, "%.0f weeks/s", floor(d / 7 + 0.5));
     else if (fabs(d - DAYS_PER_MONTH) < 0.5)
         snprintf(buf, len, "1 month/s");
     else if (d > DAYS_PER_MONTH && fabs(d / DAYS_PER_MONTH - floor(d / DAYS_PER_MONTH + 0.5)) < 0.02)
@@ -238,8 +243,9 @@ static void draw_header(viz_draw *d, const viz_layout *l, const viz_scene *s, co
              people, so_far, s->opt.preset, viz_preset_name(s->opt.preset), speed,
              (unsigned long long)s->opt.seed, end);
     snprintf(variants[1], sizeof variants[1],
-             "%s claimants per panel, same people and draws  \xc2\xb7  %d: %s  \xc2\xb7  %s  \xc2\xb7  %s",
-             people, s->opt.preset, viz_preset_name(s->opt.preset), speed, end);
+             "%s claimants per panel, same people and draws  \xc2\xb7  %d: %s  \xc2\xb7  %s  \xc2\xb7  "
+             "seed %llu  \xc2\xb7  %s",
+             people, s->opt.preset, viz_preset_name(s->opt.preset), speed, (unsigned long long)s->opt.seed, end);
     snprintf(variants[2], sizeof variants[2], "%s per panel  \xc2\xb7  scenario %d  \xc2\xb7  %s  \xc2\xb7  %s",
              people, s->opt.preset, speed, end);
     for (int i = 0; i < 3; i++)
@@ -274,7 +280,16 @@ static void draw_breakdown(viz_draw *d, const viz_layout *l, viz_rect r, int y, 
     }
 }
 
-static void draw_area(viz_draw *d, const viz_layout *l, const viz_scene *s, int k, int a)
+static void draw_area_box(viz_draw *d, const viz_layout *l, int k, int a)
+{
+    const viz_area_box *b = &l->area[k][a];
+    fill(d->ren, b->box.x, b->box.y, b->box.w, b->box.h, BOX);
+    outline(d->ren, b->box, l->w >= 2400 ? 2 : 1, BORDER);
+}
+
+/* The name and counts of an area; drawn after the dots, so that dots
+ * gliding across a label never hide a digit. */
+static void draw_area_label(viz_draw *d, const viz_layout *l, const viz_scene *s, int k, int a)
 {
     static const int states[N_VA][3] = {
         { ST_INVALIDITY, ST_PRIMARY }, { ST_WAITING, ST_TRAINING }, { ST_JOB_SEARCH },
@@ -282,9 +297,6 @@ static void draw_area(viz_draw *d, const viz_layout *l, const viz_scene *s, int 
     static const int nstates[N_VA] = { 2, 2, 1, 1, 1, 3 };
     const viz_area_box *b = &l->area[k][a];
     const int64_t *totals = s->panel[k].totals;
-    fill(d->ren, b->box.x, b->box.y, b->box.w, b->box.h, BOX);
-    outline(d->ren, b->box, l->w >= 2400 ? 2 : 1, BORDER);
-
     SDL_Rect clip = { b->label.x, b->label.y, b->label.w, b->label.h };
     SDL_RenderSetClipRect(d->ren, &clip);
     int64_t total = 0;
@@ -535,6 +547,16 @@ static int draw_chart(viz_draw *d, const viz_layout *l, const viz_scene *s, cons
         ty[top] = mid - bh / 2;
         ty[1 - top] = mid + bh / 2;
     }
+    /* both labels beside the plot: not down among the year labels (values
+     * near 0%, as at the start of a run), not up into the title line */
+    int lo = ty[0] > ty[1] ? ty[0] : ty[1], hi = ty[0] < ty[1] ? ty[0] : ty[1];
+    int shift = p.y + p.h + l->gap / 2 - bh - lo;
+    if (shift > 0)
+        shift = 0;
+    if (hi + shift < p.y - bh / 2)
+        shift = p.y - bh / 2 - hi;
+    ty[0] += shift;
+    ty[1] += shift;
     int lx = endx + l->gap, wmax = 0;
     for (int k = 0; k < N_VIZ_PANEL; k++) {
         char lab[16];
@@ -651,12 +673,15 @@ int viz_draw_frame(viz_draw *d, const viz_layout *l, const viz_scene *s, const v
     for (int k = 0; k < N_VIZ_PANEL; k++) {
         draw_panel_title(d, l, s, k);
         for (int a = 0; a < N_VA; a++)
-            draw_area(d, l, s, k, a);
+            draw_area_box(d, l, k, a);
     }
     if (viz_draw_dots(d, l, s, st) != 0 || draw_chart(d, l, s, ui) != 0) {
         snprintf(err, len, "out of memory drawing a frame");
         return -1;
     }
+    for (int k = 0; k < N_VIZ_PANEL; k++)
+        for (int a = 0; a < N_VA; a++)
+            draw_area_label(d, l, s, k, a);
     draw_legend(d, l);
     if (ui->help)
         draw_help(d, l);

@@ -56,7 +56,7 @@ int viz_draw_dots(viz_draw *d, const viz_layout *l, const viz_scene *s, viz_fram
 void viz_format_date(char *buf, size_t len, double start_year, double t);
 /* "4,512": thousands separated by commas. */
 void viz_format_count(char *buf, size_t len, int64_t n);
-/* "3 months/s", "1 year/s", "10 days/s" */
+/* "3 months/s", "1 year/s", "2 weeks/s", "10 days/s", "10 years/s" */
 void viz_format_speed(char *buf, size_t len, double days_per_second);
 
 #endif

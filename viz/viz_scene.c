@@ -223,7 +223,9 @@ int viz_scene_check(const model_params *loaded, const viz_scene_options *opt, ch
     if (ips == SIZE_MAX || ttp == SIZE_MAX) {
         snprintf(err, len, "policies: the viewer needs one policy of type \"ips\" and one of "
                            "type \"train_then_place\"; this config has %s",
-                 ips == SIZE_MAX ? "no ips policy" : "no train_then_place policy");
+                 ips == SIZE_MAX && ttp == SIZE_MAX ? "neither"
+                 : ips == SIZE_MAX                  ? "no ips policy"
+                                                    : "no train_then_place policy");
         return -1;
     }
     if (opt->people < 1 || opt->people > 1000000) {
