@@ -87,8 +87,8 @@ static const char *table_title(int ind)
 
 #define COLW 26 /* narrowest column */
 
-static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, double wall,
-                        int threads)
+static int print_tables(FILE *f, const proj_config *pc, const proj_result *r,
+                        const unc_plan *plan, double wall, int threads)
 {
     const model_params *mp = &pc->cfg.model;
     fprintf(f, "ipsim %s project: %s\n", IPSIM_VERSION, pc->cfg.source);
@@ -105,6 +105,8 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r, do
             pc->benefits.mean_capped_wage, 100 * pc->benefits.part_time_ratio);
     fprintf(f, "Each cell: mean [5%%, 95%% of replications]. Differences are taken within each "
                "replication (common random numbers).\n");
+    if (plan)
+        report_uncertainty_lines(f, plan);
     char buf[96];
     /* columns as wide as their names (policy names up to 31 characters) */
     int width = COLW, diff_width = COLW + 2;
@@ -190,8 +192,8 @@ static cJSON *block_json(const proj_result *r, size_t a, long b)
 }
 
 /* The run's identity (as `ipsim run --json` gives it) and every band. */
-static cJSON *result_json(const proj_config *pc, const proj_result *r, const char *output,
-                          int threads, double wall)
+static cJSON *result_json(const proj_config *pc, const proj_result *r, const unc_plan *plan,
+                          const char *output, int threads, double wall)
 {
     const model_params *mp = &pc->cfg.model;
     cJSON *o = cJSON_CreateObject();
@@ -211,6 +213,10 @@ static cJSON *result_json(const proj_config *pc, const proj_result *r, const cha
     cJSON_AddNumberToObject(o, "last_year", r->first_year + (double)r->nyears - 1);
     cJSON_AddNumberToObject(o, "scale", mp->scale);
     cJSON_AddStringToObject(o, "band", "mean, 5% and 95% quantiles across replications");
+    if (plan)
+        cJSON_AddItemToObject(o, "uncertainty", report_uncertainty_json(plan));
+    else
+        cJSON_AddNullToObject(o, "uncertainty");
     cJSON_AddNumberToObject(o, "monthly_invalidity_benefit_eur", pc->benefits.monthly_invalidity);
     cJSON_AddNumberToObject(o, "monthly_primary_benefit_eur", pc->benefits.monthly_primary);
     cJSON *sc = cJSON_AddObjectToObject(o, "scenarios");
@@ -224,6 +230,13 @@ static cJSON *result_json(const proj_config *pc, const proj_result *r, const cha
         cJSON_AddItemToObject(df, name, block_json(r, pc->diff_a[d], (long)pc->diff_b[d]));
     }
     return o;
+}
+
+/* The parameters of replication rep under parameter uncertainty. */
+static int replication_params(size_t rep, model_params *out, void *arg)
+{
+    char err[600];
+    return uncertainty_params(arg, rep, out, err, sizeof err);
 }
 
 int cmd_project(int argc, char **argv)
@@ -281,9 +294,25 @@ int cmd_project(int argc, char **argv)
         return EXIT_FAIL;
     }
     char err[4600];
+    /* parameter uncertainty: every replication's values drawn and checked
+     * before anything is written */
+    unc_plan plan = { 0 };
+    if (pc->cfg.uncertainty.nparams) {
+        int ur = uncertainty_plan(&plan, &pc->cfg.uncertainty, pc->cfg.resolved_json,
+                                  pc->cfg.source, pc->cfg.seed, pc->replications, err,
+                                  sizeof err);
+        if (ur != CONFIG_OK) {
+            fprintf(stderr, "ipsim project: %s: %s\n", pc->cfg.source, err);
+            proj_config_clear(pc);
+            free(pc);
+            return ur == CONFIG_NOMEM ? EXIT_FAIL : EXIT_USAGE;
+        }
+    }
+    const unc_plan *drawn = plan.u ? &plan : NULL;
     h5out_target target;
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim project: %s\n", err);
+        uncertainty_plan_clear(&plan);
         proj_config_clear(pc);
         free(pc);
         return EXIT_USAGE;
@@ -294,7 +323,8 @@ int cmd_project(int argc, char **argv)
     proj_result res;
     proj_spec spec = { .p = &pc->cfg.model, .seed = pc->cfg.seed, .reps = pc->replications,
                        .threads = (int)threads, .first_year = pc->first_year,
-                       .last_year = pc->last_year, .benefits = pc->benefits };
+                       .last_year = pc->last_year, .benefits = pc->benefits,
+                       .rep_params = drawn ? replication_params : NULL, .rep_params_arg = &plan };
     cli_progress bar;
     cli_progress_start(&bar, "ipsim project", quiet);
     double t0 = cli_now();
@@ -305,7 +335,8 @@ int cmd_project(int argc, char **argv)
         fprintf(stderr, "ipsim project: a simulation run failed (out of memory?)\n");
         goto done;
     }
-    if (h5proj_write(&target, pc, &res, pc->cfg.seed, wall, (int)threads, err, sizeof err) != 0
+    if (h5proj_write(&target, pc, &res, drawn, pc->cfg.seed, wall, (int)threads, err,
+                     sizeof err) != 0
         || h5out_commit(&target, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim project: %s\n", err);
         projection_clear(&res);
@@ -313,14 +344,14 @@ int cmd_project(int argc, char **argv)
     }
     cli_unguard_tmp();
     if (json) {
-        cJSON *o = result_json(pc, &res, output, (int)threads, wall);
+        cJSON *o = result_json(pc, &res, drawn, output, (int)threads, wall);
         if (!o) {
             fprintf(stderr, "ipsim project: out of memory\n");
             projection_clear(&res);
             goto done_committed;
         }
         report_print_json(stdout, o);
-    } else if (print_tables(stdout, pc, &res, wall, (int)threads) != 0) {
+    } else if (print_tables(stdout, pc, &res, drawn, wall, (int)threads) != 0) {
         fprintf(stderr, "ipsim project: out of memory\n");
         projection_clear(&res);
         goto done_committed;
@@ -330,12 +361,14 @@ int cmd_project(int argc, char **argv)
     projection_clear(&res);
     status = EXIT_OK;
 done_committed:
+    uncertainty_plan_clear(&plan);
     proj_config_clear(pc);
     free(pc);
     return status;
 done:
     h5out_abort(&target);
     cli_unguard_tmp();
+    uncertainty_plan_clear(&plan);
     proj_config_clear(pc);
     free(pc);
     return status;

@@ -11,6 +11,7 @@
 #include "cli/report.h"
 #include "io/config.h"
 #include "io/h5out.h"
+#include "io/uncertainty_config.h"
 #include "models/runset.h"
 #include "models/summary.h"
 
@@ -51,6 +52,13 @@ static void on_progress(const runset_progress *pr, void *arg)
     progress_ctx *pc = arg;
     cli_progress_update(&pc->bar, atomic_load(&pr->runs_done), pr->runs_total,
                         atomic_load(&pr->events));
+}
+
+/* The parameters of replication rep under parameter uncertainty. */
+static int replication_params(size_t rep, model_params *out, void *arg)
+{
+    char err[600];
+    return uncertainty_params(arg, rep, out, err, sizeof err);
 }
 
 int cmd_run(int argc, char **argv)
@@ -99,6 +107,18 @@ int cmd_run(int argc, char **argv)
     }
 
     char outbuf[4096], err[4600];
+    /* parameter uncertainty: every replication's values drawn and checked
+     * before anything is written */
+    unc_plan plan = { 0 };
+    if (cfg.uncertainty.nparams) {
+        int ur = uncertainty_plan(&plan, &cfg.uncertainty, cfg.resolved_json, cfg.source,
+                                  cfg.seed, cfg.replications, err, sizeof err);
+        if (ur != CONFIG_OK) {
+            fprintf(stderr, "ipsim run: %s: %s\n", cfg.source, err);
+            config_clear(&cfg);
+            return ur == CONFIG_NOMEM ? EXIT_FAIL : EXIT_USAGE;
+        }
+    }
     const char *output_option = output ? "-o" : "the default output";
     if (!output) {
         cli_default_output(config, ".h5", "belgium_default.h5", outbuf, sizeof outbuf);
@@ -106,11 +126,13 @@ int cmd_run(int argc, char **argv)
     }
     h5out_target target;
     if (cli_output_is_input("run", output_option, output, config, "config")) {
+        uncertainty_plan_clear(&plan);
         config_clear(&cfg);
         return EXIT_USAGE;
     }
     if (h5out_begin(&target, output, force, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim run: %s\n", err);
+        uncertainty_plan_clear(&plan);
         config_clear(&cfg);
         return EXIT_USAGE;
     }
@@ -129,7 +151,8 @@ int cmd_run(int argc, char **argv)
     progress_ctx pc;
     cli_progress_start(&pc.bar, "ipsim run", quiet);
     double t0 = cli_now();
-    rc = runset_run(&cfg.model, cfg.seed, nrep, (int)threads, results,
+    rc = runset_run(&cfg.model, plan.u ? replication_params : NULL, &plan, cfg.seed, nrep,
+                    (int)threads, results,
                     pc.bar.enabled ? on_progress : NULL, &pc);
     double wall = cli_now() - t0;
     cli_progress_end(&pc.bar);
@@ -144,7 +167,8 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "ipsim run: out of memory\n");
             goto done;
         }
-    h5out_runset rs = { &cfg, npol, nrep, results, sums, diffs, wall, (int)threads };
+    h5out_runset rs = { &cfg, npol, nrep, results, sums, diffs, wall, (int)threads,
+                        plan.u ? &plan : NULL };
     if (h5out_write_runset(&target, &rs, err, sizeof err) != 0
         || h5out_commit(&target, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim run: %s\n", err);
@@ -154,7 +178,7 @@ int cmd_run(int argc, char **argv)
     uint64_t events = 0;
     for (size_t i = 0; i < npol * nrep; i++)
         events += results[i].events;
-    report_info info = { &cfg, output, nrep, (int)threads, events, wall };
+    report_info info = { &cfg, output, nrep, (int)threads, events, wall, plan.u ? &plan : NULL };
     if (json)
         report_run_json(stdout, &info, sums, diffs);
     else
@@ -171,6 +195,7 @@ done:
     free(results);
     free(sums);
     free(diffs);
+    uncertainty_plan_clear(&plan);
     config_clear(&cfg);
     return status;
 }

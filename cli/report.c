@@ -155,6 +155,39 @@ static int table_widths(const table *t, int *width)
     return head;
 }
 
+/* Mean and 2.5% and 97.5% empirical quantiles (the summary's rule) of the
+ * values parameter i drew over the replications of plan. */
+static summary_value drawn_range(const unc_plan *plan, size_t i)
+{
+    size_t n = plan->reps, k = plan->u->nparams;
+    summary_value v = { NAN, NAN, NAN, 0 };
+    double *x = malloc(n * sizeof *x);
+    if (!x || n == 0) {
+        free(x);
+        return v;
+    }
+    for (size_t r = 0; r < n; r++)
+        x[r] = plan->values[r * k + i];
+    summary_range(x, n, &v);
+    free(x);
+    return v;
+}
+
+void report_uncertainty_lines(FILE *f, const unc_plan *plan)
+{
+    const unc_section *u = plan->u;
+    fprintf(f, "Parameter uncertainty: each replication draws its own value of %zu parameter%s,\n"
+               "so the intervals include it (each replication's values are in /uncertainty of\n"
+               "the output; here the mean [2.5%%, 97.5%%] of the draws):\n",
+            u->nparams, u->nparams == 1 ? "" : "s");
+    for (size_t i = 0; i < u->nparams; i++) {
+        summary_value v = drawn_range(plan, i);
+        fprintf(f, "  %s (%s at %s%s): drawn %.4g [%.4g, %.4g]\n", u->param[i].name,
+                u->param[i].distribution, u->param[i].path[0],
+                u->param[i].npaths > 1 ? " and more" : "", v.mean, v.lo, v.hi);
+    }
+}
+
 void report_run_table(FILE *f, const report_info *info, const policy_summary *sums,
                       const policy_summary *diffs)
 {
@@ -185,7 +218,10 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
     fprintf(f, "output: %s\n\n", info->output);
     fprintf(f, "Cohort: initial stock with a mental disorder (about %zu simulated people).\n",
             sums[0].cohort);
-    fprintf(f, "Each cell: mean [2.5%%, 97.5%% of replications].\n\n");
+    fprintf(f, "Each cell: mean [2.5%%, 97.5%% of replications].\n");
+    if (info->uncertainty)
+        report_uncertainty_lines(f, info->uncertainty);
+    fprintf(f, "\n");
 
     size_t first_state;
     table_fill(&t, mp, sums, 0, false, info->reps, &first_state);
@@ -239,6 +275,24 @@ static void figures_json(cJSON *po, const policy_summary *s)
         cJSON_AddItemToObject(at, claimant_state_name(st), value_json(&s->at_horizon[st]));
 }
 
+cJSON *report_uncertainty_json(const unc_plan *plan)
+{
+    const unc_section *u = plan->u;
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < u->nparams; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", u->param[i].name);
+        cJSON_AddStringToObject(o, "distribution", u->param[i].distribution);
+        cJSON *paths = cJSON_AddArrayToObject(o, "paths");
+        for (size_t k = 0; paths && k < u->param[i].npaths; k++)
+            cJSON_AddItemToArray(paths, cJSON_CreateString(u->param[i].path[k]));
+        summary_value v = drawn_range(plan, i);
+        cJSON_AddItemToObject(o, "drawn", value_json(&v));
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 void report_run_json(FILE *f, const report_info *info, const policy_summary *sums,
                      const policy_summary *diffs)
 {
@@ -262,6 +316,10 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
     cJSON_AddNumberToObject(o, "scale", mp->scale);
     cJSON_AddStringToObject(o, "cohort", "initial stock with a mental disorder");
     cJSON_AddStringToObject(o, "interval", "2.5% and 97.5% empirical quantiles across replications");
+    if (info->uncertainty)
+        cJSON_AddItemToObject(o, "uncertainty", report_uncertainty_json(info->uncertainty));
+    else
+        cJSON_AddNullToObject(o, "uncertainty");
     cJSON *pols = cJSON_AddArrayToObject(o, "policies");
     for (size_t p = 0; p < mp->npolicies; p++) {
         const policy_summary *s = &sums[p];

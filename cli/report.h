@@ -17,6 +17,7 @@ typedef struct report_info {
     int threads;
     uint64_t events;
     double wall_seconds;
+    const unc_plan *uncertainty; /* drawn parameter values, or NULL for none */
 } report_info;
 
 /* The summary of each policy (sums) and, from the second policy on, its
@@ -26,6 +27,12 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
                       const policy_summary *diffs);
 void report_run_json(FILE *f, const report_info *info, const policy_summary *sums,
                      const policy_summary *diffs);
+
+/* What each replication drew under parameter uncertainty: lines under a
+ * command's header (name, distribution, path, mean [2.5%, 97.5%] of the
+ * draws), or the same as a JSON array (NULL when out of memory). */
+void report_uncertainty_lines(FILE *f, const unc_plan *plan);
+cJSON *report_uncertainty_json(const unc_plan *plan);
 
 /* Under a table of `what`s (e.g. "interval") spanning `range` (e.g.
  * "[2.5%, 97.5%]") across replications: a note when fewer than 10

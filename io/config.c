@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/config_trial.h"
+#include "io/uncertainty_config.h"
 #include "io/json_check.h"
 #include "models/hazard.h"
 #include "models/policy.h"
@@ -362,7 +363,8 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
         "mortality", "pension_age", "policies", "sources", "note",
         "calibration", "calibration_report", /* read by ipsim calibrate (io/calib_config.c) */
         "projection", /* read by ipsim project (io/proj_config.c) */
-        "trial" /* read here (io/config_trial.c) for ipsim trial and ipsim power */ };
+        "trial", /* read here (io/config_trial.c) for ipsim trial and ipsim power */
+        "uncertainty" /* read here (io/uncertainty_config.c) for ipsim run and ipsim project */ };
     static const char *const run_keys[] = { "start_year", "years", "scale", "replications",
                                             "seed", "event_log", "source", "note" };
     static const char *const pop_keys[] = { "stock", "inflow", "source", "note" };
@@ -454,6 +456,7 @@ static void read_config(jc_ctx *ctx, ipsim_config *cfg, const model_params *base
     read_schedule(ctx, root, "", "pension_age", 50, 75, &mp->pension_age);
     read_policies(ctx, root, mp, base);
     config_trial_read(ctx, root, mp, &cfg->trial);
+    uncertainty_read(ctx, root, &cfg->uncertainty);
     const cJSON *sources = jc_object(ctx, root, "", "sources", false);
     (void)sources; /* free-form references, kept in the resolved config */
     /* free parameters and the fit report: checked by ipsim calibrate */
@@ -635,15 +638,27 @@ static int load_ctx(jc_ctx *user, ipsim_config *cfg, const jc_sink *sink)
     else if (!user)
         check_whole(base_ctx, cfg);
     jc_ctx *report = user ? user : base_ctx;
+    snprintf(cfg->source, sizeof cfg->source, "%s", user ? jc_filename(user) : "built-in default");
+    cfg->resolved_json = NULL;
+    if (jc_error_count(report) == 0) {
+        cfg->resolved_json = resolve_json(jc_root(base_ctx), user ? jc_root(user) : NULL);
+        /* the section's paths and extreme draws need the resolved config */
+        if (!cfg->resolved_json
+            || uncertainty_check(report, cfg->resolved_json, cfg->source, &cfg->uncertainty) != 0) {
+            free(cfg->resolved_json);
+            jc_free(base_ctx);
+            return CONFIG_NOMEM;
+        }
+    }
     if (jc_error_count(report) > 0) {
         rc = jc_report_errors(report, sink) ? CONFIG_NOMEM : CONFIG_INVALID;
+        free(cfg->resolved_json);
+        cfg->resolved_json = NULL;
         jc_free(base_ctx);
         return rc;
     }
-    snprintf(cfg->source, sizeof cfg->source, "%s", user ? jc_filename(user) : "built-in default");
-    cfg->resolved_json = resolve_json(jc_root(base_ctx), user ? jc_root(user) : NULL);
     jc_free(base_ctx);
-    return cfg->resolved_json ? CONFIG_OK : CONFIG_NOMEM;
+    return CONFIG_OK;
 }
 
 int config_load(const char *path, ipsim_config *cfg, FILE *err)

@@ -14,6 +14,7 @@
 #include "io/json_check.h"
 #include "models/params.h"
 #include "models/trial.h"
+#include "io/uncertainty_config.h"
 
 typedef struct ipsim_config {
     model_params model;
@@ -23,6 +24,7 @@ typedef struct ipsim_config {
     char source[512];      /* file name, or "built-in default" */
     char *resolved_json;   /* heap; the full effective config */
     trial_params trial;    /* the "trial" section (ipsim trial, ipsim power) over its defaults */
+    unc_section uncertainty; /* the "uncertainty" section (nparams 0: none) */
 } ipsim_config;
 
 /* Status codes of config_load. */

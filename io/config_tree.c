@@ -86,7 +86,7 @@ static const char *without_location(const char *msg, const char *name)
 int config_tree_load(const cJSON *tree, const char *name, ipsim_config *cfg, char *err,
                      size_t errlen)
 {
-    char *text = cJSON_PrintUnformatted(tree);
+    char *text = jc_print(tree, false); /* exact numbers: a drawn value is read back as drawn */
     char *msg = NULL;
     size_t msglen = 0;
     FILE *mem = open_memstream(&msg, &msglen);

@@ -352,6 +352,37 @@ static hid_t create_file(const h5out_target *t, char *err, size_t errlen)
     return f;
 }
 
+int h5out_write_uncertainty(hid_t loc, const unc_plan *plan)
+{
+    const unc_section *u = plan->u;
+    const char *names[UNC_MAX_PARAMS], *dists[UNC_MAX_PARAMS], *paths[UNC_MAX_PARAMS];
+    char joined[UNC_MAX_PARAMS][UNC_MAX_TIED * (UNC_PATH_LEN + 2)];
+    for (size_t i = 0; i < u->nparams; i++) {
+        const unc_param *x = &u->param[i];
+        names[i] = x->name;
+        dists[i] = x->distribution;
+        size_t n = 0;
+        joined[i][0] = 0;
+        for (size_t k = 0; k < x->npaths; k++)
+            n += (size_t)snprintf(joined[i] + n, sizeof joined[i] - n, "%s%s", k ? ", " : "",
+                                  x->path[k]);
+        paths[i] = joined[i];
+    }
+    hid_t g = h5u_group(loc, "uncertainty");
+    if (g < 0)
+        return -1;
+    hsize_t dims[2] = { plan->reps, u->nparams };
+    int rc = h5u_write_doubles(g, "values", 2, dims, plan->values, NULL);
+    rc |= h5u_attr_labels(g, "parameters", names, u->nparams);
+    rc |= h5u_attr_labels(g, "distributions", dists, u->nparams);
+    rc |= h5u_attr_labels(g, "paths", paths, u->nparams);
+    rc |= h5u_attr_string(g, "meaning", "the value of each parameter in each replication, "
+                                        "written at its paths of the config for every policy "
+                                        "of that replication");
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
 int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err, size_t errlen)
 {
     const ipsim_config *cfg = rs->cfg;
@@ -392,6 +423,8 @@ int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err,
         rc |= write_policy(pols, rs, p);
     if (pols >= 0)
         H5Gclose(pols);
+    if (rc == 0 && rs->uncertainty)
+        rc = h5out_write_uncertainty(f, rs->uncertainty);
     if (H5Fclose(f) < 0)
         rc = -1;
     if (rc != 0)

@@ -50,6 +50,7 @@ typedef struct h5out_runset {
                                         * NULL for none */
     double wall_seconds;
     int threads;
+    const unc_plan *uncertainty;       /* drawn parameter values, or NULL for none */
 } h5out_runset;
 
 /* Writes the run set into the temporary file of `t`. 0, or -1 with err. */
@@ -57,6 +58,11 @@ int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err,
 
 /* Building blocks for other writers (io/h5trial.c), beside io/h5util.h. All return 0 or -1
  * (hid_t functions a negative id) and leave HDF5's error stack silent. */
+
+/* Group "uncertainty" under loc: the values each replication drew
+ * (dataset "values" [replication, parameter]) with the parameters' names,
+ * distributions and paths as attributes. 0 or -1. */
+int h5out_write_uncertainty(hid_t loc, const unc_plan *plan);
 
 /* Creates the temporary file of `t` (object times not tracked, so equal
  * inputs give equal datasets). Caller closes with H5Fclose. */

@@ -42,7 +42,8 @@ done:
 }
 
 int h5proj_write(const h5out_target *t, const proj_config *pc, const proj_result *r,
-                 uint64_t seed, double wall_seconds, int threads, char *err, size_t errlen)
+                 const unc_plan *uncertainty, uint64_t seed, double wall_seconds, int threads,
+                 char *err, size_t errlen)
 {
     hid_t f = h5u_file_create(t->tmp_path);
     if (f < 0) {
@@ -140,6 +141,8 @@ int h5proj_write(const h5out_target *t, const proj_config *pc, const proj_result
     else
         rc = -1;
     H5Gclose(g);
+    if (rc == 0 && uncertainty)
+        rc = h5out_write_uncertainty(f, uncertainty);
     if (H5Fclose(f) < 0)
         rc = -1;
     if (rc != 0)

@@ -7,6 +7,8 @@
 
 typedef struct runset_job {
     const model_params *p;
+    replication_params_fn rep_params;
+    void *rep_params_arg;
     uint64_t seed;
     size_t reps;
     run_results *results;
@@ -19,7 +21,14 @@ static int run_one(size_t job, void *arg)
 {
     runset_job *js = arg;
     size_t policy = job / js->reps, rep = job % js->reps;
-    claimant_run *run = claimant_run_alloc(js->p, policy, js->seed, rep);
+    model_params drawn; /* lives as long as the run */
+    const model_params *p = js->p;
+    if (js->rep_params) {
+        if (js->rep_params(rep, &drawn, js->rep_params_arg) != 0)
+            return -1;
+        p = &drawn;
+    }
+    claimant_run *run = claimant_run_alloc(p, policy, js->seed, rep);
     if (!run)
         return -1;
     uint64_t seen = 0;
@@ -48,10 +57,12 @@ static void relay_progress(size_t done, size_t total, void *arg)
     js->fn(&js->progress, js->fn_arg);
 }
 
-int runset_run(const model_params *p, uint64_t seed, size_t reps, int threads,
-               run_results *results, runset_progress_fn progress, void *progress_arg)
+int runset_run(const model_params *p, replication_params_fn rep_params, void *rep_params_arg,
+               uint64_t seed, size_t reps, int threads, run_results *results,
+               runset_progress_fn progress, void *progress_arg)
 {
-    runset_job js = { .p = p, .seed = seed, .reps = reps, .results = results,
+    runset_job js = { .p = p, .rep_params = rep_params, .rep_params_arg = rep_params_arg,
+                      .seed = seed, .reps = reps, .results = results,
                       .fn = progress, .fn_arg = progress_arg };
     atomic_init(&js.progress.runs_done, 0);
     atomic_init(&js.progress.events, 0);

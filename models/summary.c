@@ -77,7 +77,7 @@ size_t summary_cohort_shares(const run_results *r, const int *months, size_t n,
     return cohort;
 }
 
-static void spread(double *v, size_t n, summary_value *out)
+void summary_range(double *v, size_t n, summary_value *out)
 {
     size_t k = 0;
     double sum = 0;
@@ -148,15 +148,15 @@ static int compute(const run_results *r, const run_results *base, size_t reps,
         out->month_in_horizon[m] = summary_months[m] * DAYS_PER_MONTH <= horizon_days + 1e-6;
         for (size_t i = 0; i < reps; i++)
             v[i] = out->month_in_horizon[m] ? MINUS(share, i * SUMMARY_N_MONTHS + m) : NAN;
-        spread(v, reps, &out->ever_employed[m]);
+        summary_range(v, reps, &out->ever_employed[m]);
     }
     for (size_t i = 0; i < reps; i++)
         v[i] = MINUS(median, i);
-    spread(v, reps, &out->median_days_to_first_job);
+    summary_range(v, reps, &out->median_days_to_first_job);
     for (int s = 0; s < N_STATE; s++) {
         for (size_t i = 0; i < reps; i++)
             v[i] = MINUS(states, i * N_STATE + s);
-        spread(v, reps, &out->at_horizon[s]);
+        summary_range(v, reps, &out->at_horizon[s]);
     }
 #undef MINUS
     free(fig);

@@ -33,6 +33,10 @@ typedef struct policy_summary {
 size_t summary_cohort_shares(const run_results *r, const int *months, size_t n,
                              double *out_share, double *out_median_days);
 
+/* The figure of values v[0..n-1] (NaN: undefined in that replication):
+ * mean and 2.5% and 97.5% quantiles of the defined ones. Reorders v. */
+void summary_range(double *v, size_t n, summary_value *out);
+
 /* Computes the summary of policy results r[0..reps-1]. 0, or -1 on
  * allocation failure. */
 int summary_compute(const run_results *r, size_t reps, double horizon_days,
