@@ -16,8 +16,9 @@
 
 /* What was checked: the state of each optional section. */
 enum { SECTION_ABSENT, SECTION_CHECKED, SECTION_NOT_CHECKED };
-static const char *const section_names[] = { "projection", "calibration", "trial" };
-enum { SEC_PROJECTION, SEC_CALIBRATION, SEC_TRIAL, N_SECTIONS };
+static const char *const section_names[] = { "projection", "calibration", "trial",
+                                             "uncertainty" };
+enum { SEC_PROJECTION, SEC_CALIBRATION, SEC_TRIAL, SEC_UNCERTAINTY, N_SECTIONS };
 
 /* Checks the sections of the config text (named `file`) that other commands
  * read, problems to `sink`: CONFIG_OK, CONFIG_INVALID or CONFIG_NOMEM. */
@@ -86,8 +87,8 @@ static void validate_usage(void)
 {
     printf("Usage: ipsim validate FILE [--json]\n\n"
            "Checks FILE against the config language (docs/config.md): JSON syntax,\n"
-           "known keys, types and ranges of the scenario and of its \"trial\" section\n"
-           "(read by every command), and its \"projection\" and \"calibration\"\n"
+           "known keys, types and ranges of the scenario and of its \"trial\" and\n"
+           "\"uncertainty\" sections (read with it), and its \"projection\" and \"calibration\"\n"
            "sections when present (what ipsim project and ipsim calibrate read).\n"
            "A targets file (top-level key \"ipsim_targets\", read by ipsim calibrate\n"
            "--targets) is checked as such.\n"
@@ -118,6 +119,13 @@ static void print_valid(const char *file, const ipsim_config *cfg, const int sta
     printf("  \"calibration\" section (ipsim calibrate): %s\n",
            state[SEC_CALIBRATION] == SECTION_CHECKED ? "present, checked"
                                                      : "absent; ipsim calibrate needs one");
+    if (state[SEC_UNCERTAINTY] == SECTION_CHECKED)
+        printf("  \"uncertainty\" section (ipsim run, ipsim project): present, checked (%zu "
+               "parameter%s drawn per replication)\n", cfg->uncertainty.nparams,
+               cfg->uncertainty.nparams == 1 ? "" : "s");
+    else
+        printf("  \"uncertainty\" section (ipsim run, ipsim project): absent; parameters are "
+               "fixed\n");
 }
 
 int cmd_validate(int argc, char **argv)
@@ -170,8 +178,9 @@ int cmd_validate(int argc, char **argv)
         rc = jc_report_errors(raw, &sink) ? CONFIG_NOMEM : CONFIG_INVALID;
     } else {
         rc = config_load_text_to(file, jc_text(raw), jc_text_len(raw), &cfg, &sink);
-        if (state[SEC_TRIAL] != SECTION_ABSENT) /* read with the scenario */
-            state[SEC_TRIAL] = SECTION_CHECKED;
+        for (int k = SEC_TRIAL; k <= SEC_UNCERTAINTY; k++) /* read with the scenario */
+            if (state[k] != SECTION_ABSENT)
+                state[k] = SECTION_CHECKED;
     }
     if (rc == CONFIG_OK) {
         int sections = check_sections(file, raw, &sink, state);

@@ -1,0 +1,376 @@
+/* test_uncertainty: parameter uncertainty across replications.
+ * References: the closed-form moments of each distribution (the beta and
+ * gamma ones are the mean and sd they are built from) and of a truncated
+ * normal; a run whose drawn parameter has no spread against the same run
+ * without the section; the drawn values against the thread count and the
+ * number of replications; the outcome's dependence on the drawn value. */
+#include <hdf5.h>
+#include <math.h>
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "io/uncertainty_config.h"
+#include "models/uncertainty.h"
+#include "test_util.h"
+
+#define N_DRAWS 40000
+
+#define BENEFITS                                                                             \
+    "\"benefits\": {\"replacement_rates\": {\"dependants\": 0.65, \"living_alone\": 0.55,"  \
+    " \"cohabiting\": 0.4}, \"household_shares\": {\"dependants\": 0.35,"                   \
+    " \"living_alone\": 0.3, \"cohabiting\": 0.35}, \"primary_rate\": 0.6,"                  \
+    " \"part_time_benefit_ratio\": 0.5, \"wage\": {\"median_monthly_eur\": 2000,"            \
+    " \"sigma_log\": 0.45, \"cap_monthly_eur\": 4400}}"
+
+/* Sample mean and variance of n draws of d (replications 0..n-1), with the
+ * standard errors of both from the sample's own fourth moment. */
+static void sample(const unc_dist *d, uint64_t seed, double *mean, double *var, double *se_mean,
+                   double *se_var)
+{
+    double *x = malloc(N_DRAWS * sizeof *x);
+    cr_assert_not_null(x);
+    double s = 0;
+    for (size_t i = 0; i < N_DRAWS; i++) {
+        x[i] = unc_draw(d, seed, i, 3);
+        cr_assert(x[i] >= d->lower && x[i] <= d->upper, "draw %g outside [%g, %g]", x[i],
+                  d->lower, d->upper);
+        s += x[i];
+    }
+    double m = s / N_DRAWS, m2 = 0, m4 = 0;
+    for (size_t i = 0; i < N_DRAWS; i++) {
+        double e = x[i] - m;
+        m2 += e * e;
+        m4 += e * e * e * e;
+    }
+    m2 /= N_DRAWS;
+    m4 /= N_DRAWS;
+    *mean = m;
+    *var = m2;
+    *se_mean = sqrt(m2 / N_DRAWS);
+    *se_var = sqrt((m4 - m2 * m2) / N_DRAWS);
+    free(x);
+}
+
+static void expect_moments(const char *what, const unc_dist *d, double mean, double sd)
+{
+    double m, v, sem, sev;
+    sample(d, 17, &m, &v, &sem, &sev);
+    cr_expect(fabs(m - mean) < 4 * sem, "%s: mean %g, expected %g (SE %g)", what, m, mean, sem);
+    cr_expect(fabs(v - sd * sd) < 4 * sev, "%s: variance %g, expected %g (SE %g)", what, v,
+              sd * sd, sev);
+}
+
+Test(uncertainty, draws_have_the_moments_of_their_distribution)
+{
+    unc_dist n = { UNC_NORMAL, 1.6, 0.3, -INFINITY, INFINITY };
+    expect_moments("normal", &n, 1.6, 0.3);
+    unc_dist ln = { UNC_LOGNORMAL, 1.6, 0.25, -INFINITY, INFINITY };
+    double s2 = 0.25 * 0.25;
+    expect_moments("lognormal", &ln, 1.6 * exp(s2 / 2), 1.6 * sqrt(exp(s2) * (exp(s2) - 1)));
+    unc_dist u = { UNC_UNIFORM, 20, 26, 20, 26 };
+    expect_moments("uniform", &u, 23, 6 / sqrt(12));
+    unc_dist b = { UNC_BETA, 0, 0, -INFINITY, INFINITY };
+    cr_assert_eq(unc_beta_from_moments(0.7, 0.1, &b.a, &b.b), 0);
+    expect_moments("beta", &b, 0.7, 0.1);
+    unc_dist g = { UNC_GAMMA, 0, 0, -INFINITY, INFINITY };
+    cr_assert_eq(unc_gamma_from_moments(20, 4, &g.a, &g.b), 0);
+    expect_moments("gamma", &g, 20, 4);
+    cr_expect_neq(unc_beta_from_moments(0.7, 0.5, &b.a, &b.b), 0, "sd^2 >= mean (1 - mean)");
+}
+
+/* Truncated normal: mean mu + sigma (phi(a) - phi(b)) / (Phi(b) - Phi(a)),
+ * variance sigma^2 (1 + (a phi(a) - b phi(b)) / Z - ((phi(a) - phi(b)) / Z)^2)
+ * with a, b the standardised bounds (Johnson, Kotz & Balakrishnan 1994). */
+Test(uncertainty, truncation_gives_the_truncated_distribution)
+{
+    double mu = 100, sigma = 15, lo = 90, hi = 125;
+    unc_dist d = { UNC_NORMAL, mu, sigma, lo, hi };
+    double a = (lo - mu) / sigma, b = (hi - mu) / sigma;
+    double z = gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a);
+    double pa = gsl_ran_ugaussian_pdf(a), pb = gsl_ran_ugaussian_pdf(b);
+    double mean = mu + sigma * (pa - pb) / z;
+    double var = sigma * sigma * (1 + (a * pa - b * pb) / z - ((pa - pb) / z) * ((pa - pb) / z));
+    expect_moments("truncated normal", &d, mean, sqrt(var));
+    /* a truncation that leaves nothing cannot be drawn */
+    unc_dist none = { UNC_LOGNORMAL, 1, 0.01, 5, 6 };
+    cr_expect(isnan(unc_quantile(&none, 0.5)) || unc_quantile(&none, 0.5) == 5,
+              "%g", unc_quantile(&none, 0.5));
+    unc_dist fixed = { UNC_NORMAL, 3, 0, -INFINITY, INFINITY };
+    cr_expect_eq(unc_draw(&fixed, 1, 7, 0), 3);
+}
+
+Test(uncertainty, streams_are_keyed_by_seed_replication_and_parameter)
+{
+    double u = unc_uniform(5, 3, 1);
+    cr_expect_eq(unc_uniform(5, 3, 1), u, "the same key gives the same number");
+    cr_expect_neq(unc_uniform(6, 3, 1), u);
+    cr_expect_neq(unc_uniform(5, 4, 1), u);
+    cr_expect_neq(unc_uniform(5, 3, 2), u);
+    cr_expect(u > 0 && u < 1);
+}
+
+/* ---- through the command line ---------------------------------------- */
+
+static const char *base_run = "\"run\": {\"years\": 6, \"scale\": 0.01, \"replications\": 6}";
+
+static void write_config(const char *path, const char *uncertainty)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "{%s%s%s}", base_run, uncertainty ? ",\n" : "",
+             uncertainty ? uncertainty : "");
+    cr_assert_eq(tu_write_file(path, text), 0);
+}
+
+/* The run's --json summary with the keys that name the run itself removed. */
+static cJSON *run_json(const char *cfg, const char *out, const char *extra)
+{
+    char cmd[1024], so[65536], err[8192];
+    snprintf(cmd, sizeof cmd, "run %s -o %s --quiet --json --force %s", cfg, out, extra);
+    int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
+    cr_assert_eq(st, 0, "%s", err);
+    cJSON *j = cJSON_Parse(so);
+    cr_assert_not_null(j, "%s", so);
+    static const char *const drop[] = { "config", "output", "wall_seconds", "threads",
+                                        "uncertainty" };
+    for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(j, drop[i]);
+    return j;
+}
+
+static double *read_values(const char *path, hsize_t *reps, hsize_t *nparams)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    hid_t d = H5Dopen2(f, "uncertainty/values", H5P_DEFAULT);
+    cr_assert_geq(d, 0, "no /uncertainty/values in %s", path);
+    hid_t sp = H5Dget_space(d);
+    hsize_t dims[2];
+    cr_assert_eq(H5Sget_simple_extent_ndims(sp), 2);
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    double *v = malloc(dims[0] * dims[1] * sizeof *v);
+    cr_assert_not_null(v);
+    cr_assert_geq(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(f);
+    *reps = dims[0];
+    *nparams = dims[1];
+    return v;
+}
+
+/* A parameter drawn with no spread at the config's own value changes
+ * nothing: the same people, draws and results as without the section. */
+Test(uncertainty_cli, a_parameter_without_spread_gives_the_plain_run)
+{
+    char dir[64], a[128], b[128], ha[128], hb[128];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(a, sizeof a, "%s/plain.json", dir);
+    snprintf(b, sizeof b, "%s/fixed.json", dir);
+    snprintf(ha, sizeof ha, "%s/plain.h5", dir);
+    snprintf(hb, sizeof hb, "%s/fixed.h5", dir);
+    write_config(a, NULL);
+    write_config(b, "\"uncertainty\": {\"parameters\": [{\"name\": \"jf\", \"path\": "
+                    "\"policies[2].programme.effects.job_finding\", \"distribution\": "
+                    "\"normal\", \"mean\": 1.6, \"sd\": 0}]}");
+    cJSON *ja = run_json(a, ha, ""), *jb = run_json(b, hb, "");
+    char *ta = cJSON_PrintUnformatted(ja), *tb = cJSON_PrintUnformatted(jb);
+    cr_expect_str_eq(ta, tb);
+    hsize_t reps, np;
+    double *v = read_values(hb, &reps, &np);
+    cr_expect_eq(reps, 6);
+    cr_expect_eq(np, 1);
+    for (hsize_t r = 0; r < reps; r++)
+        cr_expect_eq(v[r], 1.6);
+    free(v);
+    free(ta);
+    free(tb);
+    cJSON_Delete(ja);
+    cJSON_Delete(jb);
+}
+
+static const char *wide_job_finding =
+    "\"uncertainty\": {\"parameters\": [{\"name\": \"jf\", \"path\": "
+    "\"policies[2].programme.effects.job_finding\", \"distribution\": \"lognormal\", "
+    "\"median\": 1.6, \"sd_log\": 0.6, \"upper\": 20}, {\"name\": \"caseload\", \"path\": "
+    "\"policies[2].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 10, "
+    "\"upper\": 30, \"round\": true}]}";
+
+Test(uncertainty_cli, values_do_not_depend_on_threads_or_the_number_of_replications)
+{
+    char dir[64], cfg[128], h1[128], h2[128], h3[128];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/u.json", dir);
+    snprintf(h1, sizeof h1, "%s/t1.h5", dir);
+    snprintf(h2, sizeof h2, "%s/t2.h5", dir);
+    snprintf(h3, sizeof h3, "%s/r3.h5", dir);
+    write_config(cfg, wide_job_finding);
+    cJSON *j1 = run_json(cfg, h1, "--threads 1"), *j2 = run_json(cfg, h2, "--threads 2");
+    char *t1 = cJSON_PrintUnformatted(j1), *t2 = cJSON_PrintUnformatted(j2);
+    cr_expect_str_eq(t1, t2, "results depend on the thread count");
+    cJSON *j3 = run_json(cfg, h3, "--reps 3");
+    hsize_t r1, n1, r3, n3;
+    double *v1 = read_values(h1, &r1, &n1), *v2 = read_values(h2, &r1, &n1);
+    double *v3 = read_values(h3, &r3, &n3);
+    cr_assert_eq(r1, 6);
+    cr_assert_eq(r3, 3);
+    cr_assert_eq(n1, 2);
+    for (hsize_t i = 0; i < r1 * n1; i++)
+        cr_expect_eq(v1[i], v2[i]);
+    for (hsize_t i = 0; i < r3 * n3; i++)
+        cr_expect_eq(v3[i], v1[i], "replication %llu's values depend on --reps",
+                     (unsigned long long)(i / n3));
+    for (hsize_t r = 0; r < r1; r++) {
+        double c = v1[r * n1 + 1];
+        cr_expect(c == round(c) && c >= 10 && c <= 30, "caseload %g not a rounded draw", c);
+    }
+    free(v1);
+    free(v2);
+    free(v3);
+    free(t1);
+    free(t2);
+    cJSON_Delete(j1);
+    cJSON_Delete(j2);
+    cJSON_Delete(j3);
+}
+
+/* Each replication runs with its own value: the paired IPS gain in people
+ * working at the horizon rises with the drawn job-finding effect (Spearman
+ * correlation over 12 replications; 0.93 with this seed). */
+Test(uncertainty_cli, each_replication_runs_with_its_drawn_value)
+{
+    char dir[64], cfg[128], h5[128], cmd[512], so[65536], err[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/u.json", dir);
+    snprintf(h5, sizeof h5, "%s/u.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, "{\"run\": {\"years\": 8, \"scale\": 0.03, \"replications\": "
+                                    "12}, \"uncertainty\": {\"parameters\": [{\"name\": \"jf\", "
+                                    "\"path\": \"policies[2].programme.effects.job_finding\", "
+                                    "\"distribution\": \"lognormal\", \"median\": 1.6, "
+                                    "\"sd_log\": 0.7, \"upper\": 30}]}}"), 0);
+    snprintf(cmd, sizeof cmd, "run %s -o %s --quiet", cfg, h5);
+    cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    hsize_t reps, np;
+    double *v = read_values(h5, &reps, &np);
+    cr_assert_eq(reps, 12);
+    /* working at the horizon: part-time, full-time, sustained return */
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    double gain[12];
+    int32_t *c[2] = { NULL, NULL };
+    hsize_t dims[5];
+    const char *pols[2] = { "policies/ips/state_counts", "policies/status_quo/state_counts" };
+    for (int k = 0; k < 2; k++) {
+        hid_t d = H5Dopen2(f, pols[k], H5P_DEFAULT);
+        cr_assert_geq(d, 0);
+        hid_t sp = H5Dget_space(d);
+        H5Sget_simple_extent_dims(sp, dims, NULL);
+        c[k] = malloc(dims[0] * dims[1] * dims[2] * dims[3] * dims[4] * sizeof *c[k]);
+        cr_assert_geq(H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, c[k]), 0);
+        H5Sclose(sp);
+        H5Dclose(d);
+    }
+    H5Fclose(f);
+    size_t per_month = dims[2] * dims[3] * dims[4], per_rep = dims[1] * per_month;
+    const int working[3] = { ST_EMPLOYED_PT, ST_EMPLOYED_FT, ST_EXIT_RTW };
+    for (hsize_t r = 0; r < reps; r++) {
+        gain[r] = 0;
+        size_t last = r * per_rep + (dims[1] - 1) * per_month;
+        for (int w = 0; w < 3; w++)
+            for (size_t g = 0; g < dims[3] * dims[4]; g++) {
+                size_t i = last + (size_t)working[w] * dims[3] * dims[4] + g;
+                gain[r] += c[0][i] - c[1][i];
+            }
+    }
+    /* Spearman: Pearson correlation of the ranks (no ties here) */
+    double rv[12], rg[12];
+    for (hsize_t i = 0; i < reps; i++) {
+        rv[i] = rg[i] = 0;
+        for (hsize_t j = 0; j < reps; j++) {
+            rv[i] += v[j] < v[i];
+            rg[i] += gain[j] < gain[i];
+        }
+    }
+    double mr = (reps - 1) / 2.0, sxy = 0, sxx = 0, syy = 0;
+    for (hsize_t i = 0; i < reps; i++) {
+        sxy += (rv[i] - mr) * (rg[i] - mr);
+        sxx += (rv[i] - mr) * (rv[i] - mr);
+        syy += (rg[i] - mr) * (rg[i] - mr);
+    }
+    double rho = sxy / sqrt(sxx * syy);
+    cr_expect_gt(rho, 0.7, "Spearman rho %g between the drawn effect and the gain", rho);
+    free(c[0]);
+    free(c[1]);
+    free(v);
+}
+
+Test(uncertainty_cli, project_writes_the_drawn_values)
+{
+    char dir[64], cfg[128], h5[128], cmd[512], so[65536], err[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/p.json", dir);
+    snprintf(h5, sizeof h5, "%s/p.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, "{\"run\": {\"years\": 3, \"scale\": 0.005},\n"
+                                    " \"projection\": {\"first_year\": 2017, \"last_year\": "
+                                    "2019, \"replications\": 3, " BENEFITS "},\n"
+                                    " \"uncertainty\": {\"parameters\": [{\"name\": \"jf\", "
+                                    "\"path\": \"policies[2].programme.effects.job_finding\", "
+                                    "\"distribution\": \"gamma\", \"mean\": 1.6, \"sd\": 0.2}]}}"),
+                 0);
+    snprintf(cmd, sizeof cmd, "project %s -o %s --quiet", cfg, h5);
+    cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "Parameter uncertainty: each replication draws its own value of 1 "
+                         "parameter") != NULL, "%s", so);
+    hsize_t reps, np;
+    double *v = read_values(h5, &reps, &np);
+    cr_expect_eq(reps, 3);
+    cr_expect_eq(np, 1);
+    free(v);
+}
+
+/* Bad sections: located errors, exit status 2, no output file. */
+Test(uncertainty_cli, bad_sections_are_refused_before_anything_runs)
+{
+    static const struct {
+        const char *section, *where, *what;
+    } cases[] = {
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": \"run.scale\", "
+          "\"distribution\": \"uniform\", \"lower\": 0.01, \"upper\": 0.02}]}",
+          "uncertainty.parameters[0].path", "cannot vary across replications" },
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
+          "\"policies[2].programme.effects.job_findng\", \"distribution\": \"normal\", "
+          "\"mean\": 1, \"sd\": 0.1}]}",
+          "uncertainty.parameters[0].path", "unknown parameter path" },
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
+          "\"policies[2].programme.fidelity.score\", \"distribution\": \"normal\", "
+          "\"mean\": 100, \"sd\": 10}]}",
+          "uncertainty.parameters[0]", "gives an invalid config" },
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
+          "\"policies[2].programme.effects.relapse\", \"distribution\": \"beta\", "
+          "\"median\": 0.7, \"sd\": 0.1}]}",
+          "uncertainty.parameters[0].median", "does not apply to a beta distribution" },
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
+          "\"policies[2].programme.effects.relapse\", \"distribution\": \"weibull\"}]}",
+          "uncertainty.parameters[0].distribution", "is not allowed" },
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
+          "\"policies[2].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 10, "
+          "\"upper\": 30}]}",
+          "uncertainty.parameters[0]", "\"round\": true" },
+    };
+    char dir[64], cfg[128], h5[128], cmd[512], so[4096], err[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/bad.json", dir);
+    snprintf(h5, sizeof h5, "%s/bad.h5", dir);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        write_config(cfg, cases[i].section);
+        snprintf(cmd, sizeof cmd, "run %s -o %s --quiet", cfg, h5);
+        cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 2, "case %zu: %s", i,
+                     err);
+        char where[128];
+        snprintf(where, sizeof where, "bad.json:2:");
+        cr_expect(strstr(err, where) != NULL, "case %zu not located on line 2: %s", i, err);
+        cr_expect(strstr(err, cases[i].where) != NULL, "case %zu: %s", i, err);
+        cr_expect(strstr(err, cases[i].what) != NULL, "case %zu: %s", i, err);
+        cr_expect_not(tu_file_exists(h5), "case %zu left an output", i);
+    }
+}
