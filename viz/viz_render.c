@@ -592,7 +592,7 @@ static void draw_help(viz_draw *d, const viz_layout *l)
         { "space", "pause / resume" },
         { "+  \xe2\x88\x92", "faster / slower" },
         { "r", "restart with a new seed" },
-        { "1", "Belgian scenario as configured" },
+        { "1", "the config's scenario as given" },
         { "2", "high-fidelity IPS (IPS-25 score 120)" },
         { "3", "fair-fidelity IPS (IPS-25 score 85)" },
         { "c", "chart: the referred / everyone" },

@@ -11,7 +11,7 @@
 #include "models/schedule.h"
 
 static const char *const preset_names[VIZ_N_PRESET + 1] = {
-    "?", "Belgian scenario as configured", "High-fidelity IPS (IPS-25 score 120)",
+    "?", "The config's scenario as given", "High-fidelity IPS (IPS-25 score 120)",
     "Fair-fidelity IPS (IPS-25 score 85)" };
 
 const char *viz_preset_name(int preset)

@@ -131,6 +131,6 @@ const char *viz_chart_name(int chart);
  * fidelity score of every IPS policy to 120 and 85. 0, or -1 for an unknown
  * preset. */
 int viz_preset_apply(model_params *p, int preset);
-const char *viz_preset_name(int preset); /* "Belgian scenario as configured", ... */
+const char *viz_preset_name(int preset); /* "The config's scenario as given", ... */
 
 #endif
