@@ -825,8 +825,8 @@ Test(viz_render, the_status_line_keeps_the_seed_at_the_end)
     run_frames(s, &c, 310, &ui, NULL);
     cr_assert(viz_scene_finished(s));
     SDL_Color dim = { 0xC4, 0xCA, 0xD4, 255 }; /* the renderer's small print */
-    const char *want = "1,000 claimants per panel, same people and draws  \xc2\xb7  1: Belgian scenario as "
-                       "configured  \xc2\xb7  2 years/s  \xc2\xb7  seed 20161231  \xc2\xb7  end of the run: r "
+    const char *want = "1,000 claimants per panel, same people and draws  \xc2\xb7  1: The config's scenario as "
+                       "given  \xc2\xb7  2 years/s  \xc2\xb7  seed 20161231  \xc2\xb7  end of the run: r "
                        "starts again with a new seed";
     cr_expect(text_is_color(&c, VIZ_FONT_SMALL, want, dim, c.l.header.x, c.l.header.y + c.l.line[VIZ_FONT_TITLE]),
               "the status line at the end is not '%s'", want);
