@@ -374,3 +374,14 @@ Test(uncertainty_cli, bad_sections_are_refused_before_anything_runs)
         cr_expect_not(tu_file_exists(h5), "case %zu left an output", i);
     }
 }
+
+/* Commands that keep the config's values say so (here the benchmark). */
+Test(uncertainty_cli, other_commands_say_they_do_not_draw)
+{
+    char cmd[512], so[8192], err[4096];
+    snprintf(cmd, sizeof cmd, "bench %s/configs/ips_uncertainty.json --scale 0.002 --years 2",
+             IPSIM_SOURCE_DIR);
+    cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(err, "ipsim bench: note: the config's \"uncertainty\" section is not used "
+                          "here") != NULL, "%s", err);
+}
