@@ -390,6 +390,7 @@ int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err,
     if (f < 0)
         return -1;
     const model_params *mp = &cfg->model;
+    h5u_set_threads(rs->threads);
     int rc = write_header(f, cfg);
     rc |= h5u_attr_u64(f, "replications", rs->reps);
     rc |= h5u_attr_u64(f, "threads", (uint64_t)rs->threads);

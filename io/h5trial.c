@@ -261,6 +261,7 @@ int h5trial_write_power(const h5out_target *t, const ipsim_config *cfg, const tr
     if (f < 0)
         return -1;
     size_t np = pw->npoints, nt = pw->plan.n_tests, no = pw->plan.n_outcomes, R = pw->reps;
+    h5u_set_threads(threads);
     int rc = h5out_write_header(f, cfg);
     rc |= h5u_attr_string(f, "kind", "power");
     rc |= h5u_attr_u64(f, "replications", R);

@@ -4,6 +4,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
+
+#include "sim/sim_parallel.h"
+
+/* Deflate level of every chunked dataset: 1 is about a fifth faster than 4
+ * on the run file for 3.5% more bytes. */
+#define H5U_DEFLATE_LEVEL 1
+
+/* Threads that compress the chunks of one dataset (h5u_set_threads). */
+static int compress_threads = 1;
+
+void h5u_set_threads(int threads)
+{
+    compress_threads = threads > 1 ? threads : 1;
+}
 
 int h5u_attr_string(hid_t loc, const char *name, const char *value)
 {
@@ -121,12 +136,103 @@ hid_t h5u_create_chunked(hid_t loc, const char *name, hid_t type, int rank,
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl, rank, chunk);
     H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, 4);
+    H5Pset_deflate(dcpl, H5U_DEFLATE_LEVEL);
     H5Pset_obj_track_times(dcpl, 0); /* byte-identical datasets for equal inputs */
     hid_t d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     H5Pclose(dcpl);
     H5Sclose(space);
     return d;
+}
+
+/* ---- chunks compressed in parallel ----------------------------------------
+ * HDF5's own filter pipeline compresses chunk after chunk on one thread, and
+ * deflate is most of the time of writing a run file. A dataset of several
+ * chunks is therefore filtered here, each chunk on its own thread exactly as
+ * the dataset's filters (shuffle, then deflate) would, and the filtered
+ * chunks are handed to H5Dwrite_chunk in order. The file is an ordinary
+ * shuffled and deflated dataset that any HDF5 reader decompresses. */
+
+typedef struct chunk_job {
+    const unsigned char *rows; /* file-type bytes of the whole dataset */
+    size_t total_bytes;        /* of the dataset */
+    size_t chunk_bytes;        /* of a full chunk (the last one is padded) */
+    size_t elem;               /* bytes of one element: the shuffle's unit */
+    unsigned char **out;       /* [chunk]: compressed bytes (malloc) */
+    size_t *out_len;
+} chunk_job;
+
+static int compress_chunk(size_t k, void *arg)
+{
+    chunk_job *j = arg;
+    size_t off = k * j->chunk_bytes;
+    size_t have = j->total_bytes - off < j->chunk_bytes ? j->total_bytes - off : j->chunk_bytes;
+    size_t n = j->chunk_bytes / j->elem;
+    unsigned char *shuffled = calloc(j->chunk_bytes, 1); /* the padding stays zero */
+    uLongf cap = compressBound((uLong)j->chunk_bytes);
+    unsigned char *z = malloc(cap);
+    if (!shuffled || !z) {
+        free(shuffled);
+        free(z);
+        return -1;
+    }
+    const unsigned char *src = j->rows + off;
+    size_t have_elems = have / j->elem;
+    for (size_t b = 0; b < j->elem; b++) /* byte b of every element, one after another */
+        for (size_t i = 0; i < have_elems; i++)
+            shuffled[b * n + i] = src[i * j->elem + b];
+    int zr = compress2(z, &cap, shuffled, (uLong)j->chunk_bytes, H5U_DEFLATE_LEVEL);
+    free(shuffled);
+    if (zr != Z_OK) {
+        free(z);
+        return -1;
+    }
+    j->out[k] = z;
+    j->out_len[k] = cap;
+    return 0;
+}
+
+/* Writes data (memory type mem_type) into the chunked dataset d of file
+ * type file_type, whose chunks are blocks of `lead` leading rows of
+ * row_elems elements each. 0, or -1 (the caller then writes it the usual
+ * way). */
+static int write_chunks_parallel(hid_t d, hid_t file_type, hid_t mem_type, hsize_t rows,
+                                 hsize_t lead, size_t row_elems, const void *data)
+{
+    size_t fsize = H5Tget_size(file_type), msize = H5Tget_size(mem_type);
+    size_t nelem = (size_t)rows * row_elems;
+    size_t wide = fsize > msize ? fsize : msize;
+    unsigned char *buf = malloc(nelem * wide);
+    if (!buf || fsize == 0)
+        goto fail_buf;
+    memcpy(buf, data, nelem * msize);
+    /* compound conversion works through a background buffer of file-type
+     * elements */
+    void *bkg = calloc(nelem, fsize);
+    herr_t cv = bkg ? H5Tconvert(mem_type, file_type, nelem, buf, bkg, H5P_DEFAULT) : -1;
+    free(bkg);
+    if (cv < 0)
+        goto fail_buf;
+    size_t nchunks = (size_t)((rows + lead - 1) / lead);
+    chunk_job j = { buf, nelem * fsize, (size_t)lead * row_elems * fsize, fsize,
+                    calloc(nchunks, sizeof(unsigned char *)), calloc(nchunks, sizeof(size_t)) };
+    int rc = -1;
+    if (j.out && j.out_len) {
+        rc = sim_parallel_run(nchunks, compress_threads, compress_chunk, &j, NULL, NULL, 0);
+        for (size_t k = 0; rc == 0 && k < nchunks; k++) {
+            hsize_t offset[8] = { (hsize_t)k * lead };
+            if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset, j.out_len[k], j.out[k]) < 0)
+                rc = -1;
+        }
+    }
+    for (size_t k = 0; j.out && k < nchunks; k++)
+        free(j.out[k]);
+    free(j.out);
+    free(j.out_len);
+    free(buf);
+    return rc;
+fail_buf:
+    free(buf);
+    return -1;
 }
 
 int h5u_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
@@ -135,7 +241,21 @@ int h5u_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type
     hid_t d = h5u_create_chunked(loc, name, file_type, rank, dims);
     if (d < 0)
         return -1;
-    int rc = H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 ? 0 : -1;
+    /* several chunks: filtered in parallel (the chunk is a block of leading
+     * rows, see h5u_create_chunked) */
+    int rc = -1;
+    hid_t dcpl = H5Dget_create_plist(d);
+    hsize_t chunk[8];
+    if (dcpl >= 0 && H5Pget_chunk(dcpl, rank, chunk) == rank && chunk[0] < dims[0]) {
+        size_t row_elems = 1;
+        for (int i = 1; i < rank; i++)
+            row_elems *= (size_t)dims[i];
+        rc = write_chunks_parallel(d, file_type, mem_type, dims[0], chunk[0], row_elems, data);
+    }
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (rc != 0)
+        rc = H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 ? 0 : -1;
     if (rc == 0 && units)
         rc = h5u_attr_string(d, "units", units);
     H5Dclose(d);

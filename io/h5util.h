@@ -20,6 +20,11 @@ int h5u_attr_double(hid_t loc, const char *name, double value);
 int h5u_attr_u64(hid_t loc, const char *name, uint64_t value);
 /* Attribute holding a list of n strings (dimension labels). */
 int h5u_attr_labels(hid_t loc, const char *name, const char *const *labels, size_t n);
+/* How many threads compress the chunks of a dataset that has several (1 by
+ * default; the run and projection writers set their --threads). The file
+ * does not depend on it. Not thread-safe: set it before writing. */
+void h5u_set_threads(int threads);
+
 /* Creates a chunked (about 1 MiB a chunk, whole trailing dimensions),
  * shuffled and deflate-compressed dataset of `rank` <= 8 dims, without
  * object times (equal inputs give byte-identical files). Caller closes it. */

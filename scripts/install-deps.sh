@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages ipsim needs, only those that are missing.
 # Idempotent; needs root (or sudo) only when something is missing.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libgsl-dev libcjson-dev libhdf5-dev hdf5-tools
+pkgs=(build-essential cmake pkg-config libgsl-dev libcjson-dev libhdf5-dev zlib1g-dev hdf5-tools
       libcriterion-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
