@@ -307,11 +307,21 @@ void report_power_table(FILE *f, const report_power_info *r)
             "estimates: risk differences in percentage points.\n");
     for (size_t p = 0; p < show_all; p++) {
         const trial_design *d = &pw->design[p];
-        fprintf(f, "\nn = %zu, effect %g (IPS %s %.1f%%, control %.1f%%; mean ICC estimate %.3f)\n",
+        /* the ANOVA estimate means little with under 2 IPS clients a coach */
+        size_t coaches = 0;
+        for (int g = 0; g < N_REGION; g++)
+            coaches += d->coaches[g];
+        double per_coach = coaches ? (double)d->n / 2 / (double)coaches : INFINITY;
+        char icc[64];
+        if (per_coach < 2)
+            snprintf(icc, sizeof icc, "n/a: about %.1f IPS client%s a coach", per_coach,
+                     per_coach == 1 ? "" : "s");
+        else
+            snprintf(icc, sizeof icc, "%.3f", trial_power_icc_mean(pw, p));
+        fprintf(f, "\nn = %zu, effect %g (IPS %s %.1f%%, control %.1f%%; mean ICC estimate %s)\n",
                 d->n, d->effect, plan->outcome[plan->primary].name,
                 100 * trial_power_arm_mean(pw, p, plan->primary, ARM_IPS),
-                100 * trial_power_arm_mean(pw, p, plan->primary, ARM_CONTROL),
-                trial_power_icc_mean(pw, p));
+                100 * trial_power_arm_mean(pw, p, plan->primary, ARM_CONTROL), icc);
         fprintf(f, "%-46s %-16s %-17s %-13s %s\n", "Test", "Power (MCSE)", "Wilson 95%",
                 "Mean estimate", "Failed");
         for (size_t k = 0; k < plan->n_tests; k++) {

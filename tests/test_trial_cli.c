@@ -649,3 +649,27 @@ Test(trial_cli, rerunning_the_recorded_config_reproduces_power_and_trial)
     unlink(cfg);
     rmdir(dir);
 }
+
+/* With under 2 IPS clients a coach the ANOVA estimate of the ICC means
+ * nothing (n = 8 over 23 coaches gave -2.000): the heading says so. */
+Test(trial_cli, power_heading_has_no_icc_estimate_for_tiny_coach_groups)
+{
+    char dir[64], out[128], line[1024], err[8192];
+    static char so[1 << 20];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(out, sizeof out, "%s/p.h5", dir);
+    snprintf(line, sizeof line, "power %s/configs/trial_belgium_realised.json -o %s --reps 10"
+             " --n 8 --effect 1 --quiet", IPSIM_SOURCE_DIR, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(so, "mean ICC estimate n/a: about 0.2 IPS clients a coach") != NULL, "%s",
+              so);
+    snprintf(line, sizeof line, "power %s/configs/trial_belgium_realised.json -o %s --reps 10"
+             " --n 600 --effect 1 --quiet --force", IPSIM_SOURCE_DIR, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    const char *h = strstr(so, "mean ICC estimate ");
+    double icc = NAN;
+    cr_expect(h && sscanf(h, "mean ICC estimate %lf", &icc) == 1 && fabs(icc) < 0.5, "%.300s",
+              h ? h : so);
+    unlink(out);
+    rmdir(dir);
+}
