@@ -98,10 +98,16 @@ static void read_distribution(jc_ctx *ctx, const cJSON *o, const char *p, unc_pa
         } else if (sd > 0) {
             int ok = kind == UNC_BETA ? unc_beta_from_moments(mean, sd, &d->a, &d->b)
                                       : unc_gamma_from_moments(mean, sd, &d->a, &d->b);
-            if (ok != 0)
+            if (ok != 0 && sd * sd >= mean * (1 - mean))
                 jc_error(ctx, jc_join(q, sizeof q, p, "sd"),
                          "%g is too large for a beta distribution of mean %g (sd must be below "
                          "sqrt(mean (1 - mean)) = %g)", sd, mean, sqrt(mean * (1 - mean)));
+            else if (ok != 0)
+                jc_error(ctx, jc_join(q, sizeof q, p, "sd"),
+                         "%g is too small for a beta distribution of mean %g (at least %.3g; "
+                         "so narrow a beta is a normal: use a normal with lower 0 and upper "
+                         "1, or sd 0 for a fixed value)", sd, mean,
+                         sqrt(mean * (1 - mean) / (UNC_BETA_MAX_SIZE + 1)));
         }
     }
 }
