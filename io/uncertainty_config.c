@@ -327,6 +327,10 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
 
 void uncertainty_plan_clear(unc_plan *plan)
 {
+    if (plan->lock) {
+        pthread_mutex_destroy(plan->lock);
+        free(plan->lock);
+    }
     free(plan->tree_text);
     free(plan->values);
     memset(plan, 0, sizeof *plan);
@@ -367,7 +371,12 @@ int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_
     plan->tree_text = tree ? jc_print(tree, false) : NULL;
     cJSON_Delete(tree);
     plan->values = u->nparams && reps ? malloc(reps * u->nparams * sizeof *plan->values) : NULL;
-    if (!plan->tree_text || (u->nparams && reps && !plan->values)) {
+    pthread_mutex_t *lock = malloc(sizeof *lock);
+    if (lock && pthread_mutex_init(lock, NULL) == 0)
+        plan->lock = lock;
+    else
+        free(lock);
+    if (!plan->tree_text || (u->nparams && reps && !plan->values) || !plan->lock) {
         uncertainty_plan_clear(plan);
         snprintf(err, errlen, "out of memory");
         return CONFIG_NOMEM;
@@ -401,7 +410,10 @@ int uncertainty_params(const unc_plan *plan, size_t rep, model_params *out, char
                        size_t errlen)
 {
     ipsim_config cfg;
-    if (load_replication(plan, rep, &cfg, err, errlen) != CONFIG_OK)
+    pthread_mutex_lock(plan->lock);
+    int rc = load_replication(plan, rep, &cfg, err, errlen);
+    pthread_mutex_unlock(plan->lock);
+    if (rc != CONFIG_OK)
         return -1;
     *out = cfg.model;
     config_clear(&cfg);
