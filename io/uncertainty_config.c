@@ -250,6 +250,9 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
     if (!tree)
         return -1;
     bool paths_ok = true;
+    /* the number each path names: two spellings of one path
+     * ("policies[02]...", "policies[2]programme...") name the same number */
+    const cJSON *named[UNC_MAX_PARAMS][UNC_MAX_TIED] = { { NULL } };
     for (size_t i = 0; i < u->nparams; i++) {
         const unc_param *x = &u->param[i];
         for (size_t k = 0; k < x->npaths; k++) {
@@ -275,12 +278,18 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                     jc_error(ctx, q, "'%s' is not a number in the resolved config", path);
                     ok = false;
                 }
+                named[i][k] = ok ? node : NULL;
             }
             for (size_t j = 0; ok && j <= i; j++)
-                for (size_t m = 0; m < (j == i ? k : u->param[j].npaths); m++)
-                    if (!strcmp(u->param[j].path[m], path)) {
-                        jc_error(ctx, q, "'%s' is already drawn by uncertainty.parameters[%zu]",
-                                 path, j);
+                for (size_t m = 0; ok && m < (j == i ? k : u->param[j].npaths); m++)
+                    if (named[j][m] == named[i][k]) {
+                        if (!strcmp(u->param[j].path[m], path))
+                            jc_error(ctx, q, "'%s' is already drawn by "
+                                             "uncertainty.parameters[%zu]", path, j);
+                        else
+                            jc_error(ctx, q, "'%s' is already drawn by "
+                                             "uncertainty.parameters[%zu] as '%s'", path, j,
+                                     u->param[j].path[m]);
                         ok = false;
                     }
             paths_ok = paths_ok && ok;

@@ -436,6 +436,12 @@ Test(uncertainty_cli, bad_sections_are_refused_before_anything_runs)
           "\"policies[2].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 10, "
           "\"upper\": 30}]}",
           "uncertainty.parameters[0]", "\"round\": true" },
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
+          "\"policies[2].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 10, "
+          "\"upper\": 14, \"round\": true}, {\"name\": \"b\", \"path\": "
+          "\"policies[02].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 25, "
+          "\"upper\": 30, \"round\": true}]}",
+          "uncertainty.parameters[1].path", "already drawn by uncertainty.parameters[0] as" },
     };
     char dir[64], cfg[128], h5[128], cmd[512], so[4096], err[8192];
     cr_assert_not_null(tu_tmpdir(dir));
