@@ -302,8 +302,11 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
         const unc_param *x = &u->param[i];
         char q[JPATH_LEN], why[8];
         snprintf(q, sizeof q, "uncertainty.parameters[%zu]", i);
-        const cJSON *node = config_tree_find(tree, x->path[0], why, sizeof why);
-        double keep = node ? node->valuedouble : 0;
+        double keep[UNC_MAX_TIED]; /* each path's own value, restored after the probes */
+        for (size_t k = 0; k < x->npaths; k++) {
+            const cJSON *node = config_tree_find(tree, x->path[k], why, sizeof why);
+            keep[k] = node ? node->valuedouble : 0;
+        }
         const double at[2] = { UNC_CHECK_QUANTILE, 1 - UNC_CHECK_QUANTILE };
         for (int e = 0; e < 2 && rc == 0; e++) {
             double v = value_of(x, unc_quantile(&x->dist, at[e]));
@@ -328,7 +331,11 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                          x->round || !strstr(msg, "not a whole number")
                              ? "" : ", and give \"round\": true for a count");
         }
-        set_value(tree, x, keep);
+        for (size_t k = 0; k < x->npaths; k++) {
+            cJSON *node = config_tree_find(tree, x->path[k], why, sizeof why);
+            if (node)
+                cJSON_SetNumberValue(node, keep[k]);
+        }
     }
     cJSON_Delete(tree);
     return rc;

@@ -404,6 +404,25 @@ Test(uncertainty_cli, project_writes_the_drawn_values)
     free(v);
 }
 
+/* A parameter tying numbers with different values in the config (a relapse
+ * ratio of 0.7, a caseload of 20) leaves each at its own value for the
+ * checks of the parameters after it: a caseload left at 0.7 would refuse
+ * the next one. */
+Test(uncertainty_cli, a_tied_parameter_leaves_each_path_at_its_own_value)
+{
+    char dir[64], cfg[128], cmd[512], so[4096], err[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/tied.json", dir);
+    write_config(cfg, "\"uncertainty\": {\"parameters\": [{\"name\": \"tied\", \"path\": "
+                      "[\"policies[2].programme.effects.relapse\", "
+                      "\"policies[2].programme.caseload\"], \"distribution\": \"uniform\", "
+                      "\"lower\": 1, \"upper\": 2, \"round\": true}, {\"name\": \"jf\", "
+                      "\"path\": \"policies[2].programme.effects.job_finding\", "
+                      "\"distribution\": \"normal\", \"mean\": 1.6, \"sd\": 0}]}");
+    snprintf(cmd, sizeof cmd, "validate %s", cfg);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+}
+
 /* Bad sections: located errors, exit status 2, no output file. */
 Test(uncertainty_cli, bad_sections_are_refused_before_anything_runs)
 {
