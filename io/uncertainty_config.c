@@ -98,10 +98,16 @@ static void read_distribution(jc_ctx *ctx, const cJSON *o, const char *p, unc_pa
         } else if (sd > 0) {
             int ok = kind == UNC_BETA ? unc_beta_from_moments(mean, sd, &d->a, &d->b)
                                       : unc_gamma_from_moments(mean, sd, &d->a, &d->b);
-            if (ok != 0)
+            if (ok != 0 && sd * sd >= mean * (1 - mean))
                 jc_error(ctx, jc_join(q, sizeof q, p, "sd"),
                          "%g is too large for a beta distribution of mean %g (sd must be below "
                          "sqrt(mean (1 - mean)) = %g)", sd, mean, sqrt(mean * (1 - mean)));
+            else if (ok != 0)
+                jc_error(ctx, jc_join(q, sizeof q, p, "sd"),
+                         "%g is too small for a beta distribution of mean %g (at least %.3g; "
+                         "so narrow a beta is a normal: use a normal with lower 0 and upper "
+                         "1, or sd 0 for a fixed value)", sd, mean,
+                         sqrt(mean * (1 - mean) / (UNC_BETA_MAX_SIZE + 1)));
         }
     }
 }
@@ -244,6 +250,9 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
     if (!tree)
         return -1;
     bool paths_ok = true;
+    /* the number each path names: two spellings of one path
+     * ("policies[02]...", "policies[2]programme...") name the same number */
+    const cJSON *named[UNC_MAX_PARAMS][UNC_MAX_TIED] = { { NULL } };
     for (size_t i = 0; i < u->nparams; i++) {
         const unc_param *x = &u->param[i];
         for (size_t k = 0; k < x->npaths; k++) {
@@ -269,12 +278,18 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                     jc_error(ctx, q, "'%s' is not a number in the resolved config", path);
                     ok = false;
                 }
+                named[i][k] = ok ? node : NULL;
             }
             for (size_t j = 0; ok && j <= i; j++)
-                for (size_t m = 0; m < (j == i ? k : u->param[j].npaths); m++)
-                    if (!strcmp(u->param[j].path[m], path)) {
-                        jc_error(ctx, q, "'%s' is already drawn by uncertainty.parameters[%zu]",
-                                 path, j);
+                for (size_t m = 0; ok && m < (j == i ? k : u->param[j].npaths); m++)
+                    if (named[j][m] == named[i][k]) {
+                        if (!strcmp(u->param[j].path[m], path))
+                            jc_error(ctx, q, "'%s' is already drawn by "
+                                             "uncertainty.parameters[%zu]", path, j);
+                        else
+                            jc_error(ctx, q, "'%s' is already drawn by "
+                                             "uncertainty.parameters[%zu] as '%s'", path, j,
+                                     u->param[j].path[m]);
                         ok = false;
                     }
             paths_ok = paths_ok && ok;
@@ -287,8 +302,11 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
         const unc_param *x = &u->param[i];
         char q[JPATH_LEN], why[8];
         snprintf(q, sizeof q, "uncertainty.parameters[%zu]", i);
-        const cJSON *node = config_tree_find(tree, x->path[0], why, sizeof why);
-        double keep = node ? node->valuedouble : 0;
+        double keep[UNC_MAX_TIED]; /* each path's own value, restored after the probes */
+        for (size_t k = 0; k < x->npaths; k++) {
+            const cJSON *node = config_tree_find(tree, x->path[k], why, sizeof why);
+            keep[k] = node ? node->valuedouble : 0;
+        }
         const double at[2] = { UNC_CHECK_QUANTILE, 1 - UNC_CHECK_QUANTILE };
         for (int e = 0; e < 2 && rc == 0; e++) {
             double v = value_of(x, unc_quantile(&x->dist, at[e]));
@@ -313,7 +331,11 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                          x->round || !strstr(msg, "not a whole number")
                              ? "" : ", and give \"round\": true for a count");
         }
-        set_value(tree, x, keep);
+        for (size_t k = 0; k < x->npaths; k++) {
+            cJSON *node = config_tree_find(tree, x->path[k], why, sizeof why);
+            if (node)
+                cJSON_SetNumberValue(node, keep[k]);
+        }
     }
     cJSON_Delete(tree);
     return rc;
@@ -321,6 +343,10 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
 
 void uncertainty_plan_clear(unc_plan *plan)
 {
+    if (plan->lock) {
+        pthread_mutex_destroy(plan->lock);
+        free(plan->lock);
+    }
     free(plan->tree_text);
     free(plan->values);
     memset(plan, 0, sizeof *plan);
@@ -361,7 +387,12 @@ int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_
     plan->tree_text = tree ? jc_print(tree, false) : NULL;
     cJSON_Delete(tree);
     plan->values = u->nparams && reps ? malloc(reps * u->nparams * sizeof *plan->values) : NULL;
-    if (!plan->tree_text || (u->nparams && reps && !plan->values)) {
+    pthread_mutex_t *lock = malloc(sizeof *lock);
+    if (lock && pthread_mutex_init(lock, NULL) == 0)
+        plan->lock = lock;
+    else
+        free(lock);
+    if (!plan->tree_text || (u->nparams && reps && !plan->values) || !plan->lock) {
         uncertainty_plan_clear(plan);
         snprintf(err, errlen, "out of memory");
         return CONFIG_NOMEM;
@@ -395,7 +426,10 @@ int uncertainty_params(const unc_plan *plan, size_t rep, model_params *out, char
                        size_t errlen)
 {
     ipsim_config cfg;
-    if (load_replication(plan, rep, &cfg, err, errlen) != CONFIG_OK)
+    pthread_mutex_lock(plan->lock);
+    int rc = load_replication(plan, rep, &cfg, err, errlen);
+    pthread_mutex_unlock(plan->lock);
+    if (rc != CONFIG_OK)
         return -1;
     *out = cfg.model;
     config_clear(&cfg);

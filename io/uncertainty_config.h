@@ -13,6 +13,7 @@
 #ifndef IPSIM_UNCERTAINTY_CONFIG_H
 #define IPSIM_UNCERTAINTY_CONFIG_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +64,8 @@ typedef struct unc_plan {
     char name[512];         /* the config's name, for messages */
     size_t reps;
     double *values;         /* reps x u->nparams, row-major */
+    pthread_mutex_t *lock;  /* heap; one config read at a time: cJSON's parser writes a
+                             * process-wide error pointer on every call */
 } unc_plan;
 
 /* Draws every replication's values under `seed` and checks each
@@ -75,8 +78,9 @@ int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_
                      size_t errlen);
 
 /* The model parameters of replication `rep`: the resolved config with the
- * replication's values. Safe to call from several threads at once. 0, or -1
- * with a message in err. */
+ * replication's values. Safe to call from several threads at once (the
+ * config reads take turns under plan->lock; each is far shorter than a
+ * run). 0, or -1 with a message in err. */
 int uncertainty_params(const unc_plan *plan, size_t rep, model_params *out, char *err,
                        size_t errlen);
 

@@ -2,7 +2,9 @@
  * see uncertainty.h. */
 #include "models/uncertainty.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -36,6 +38,8 @@ int unc_beta_from_moments(double mean, double sd, double *alpha, double *beta)
     if (!(mean > 0 && mean < 1 && sd > 0 && v < mean * (1 - mean)))
         return -1;
     double k = mean * (1 - mean) / v - 1;
+    if (k > UNC_BETA_MAX_SIZE)
+        return -1;
     *alpha = mean * k;
     *beta = (1 - mean) * k;
     return 0;
@@ -64,37 +68,89 @@ static double fixed_value(const unc_dist *d)
     }
 }
 
-static double cdf(const unc_dist *d, double x)
+/* The distribution function P(x), or with upper the upper tail Q(x) = 1 - P(x)
+ * computed as such, so that it keeps its precision where P rounds to 1. */
+static double tail(const unc_dist *d, double x, bool upper)
 {
     switch (d->kind) {
     case UNC_NORMAL:
-        return gsl_cdf_gaussian_P(x - d->a, d->b);
+        return upper ? gsl_cdf_gaussian_Q(x - d->a, d->b) : gsl_cdf_gaussian_P(x - d->a, d->b);
     case UNC_LOGNORMAL:
-        return x <= 0 ? 0 : gsl_cdf_lognormal_P(x, log(d->a), d->b);
-    case UNC_UNIFORM:
-        return x <= d->a ? 0 : x >= d->b ? 1 : (x - d->a) / (d->b - d->a);
+        if (x <= 0)
+            return upper ? 1 : 0;
+        return upper ? gsl_cdf_lognormal_Q(x, log(d->a), d->b)
+                     : gsl_cdf_lognormal_P(x, log(d->a), d->b);
+    case UNC_UNIFORM: {
+        double p = x <= d->a ? 0 : x >= d->b ? 1 : (x - d->a) / (d->b - d->a);
+        return upper ? 1 - p : p;
+    }
     case UNC_BETA:
-        return x <= 0 ? 0 : x >= 1 ? 1 : gsl_cdf_beta_P(x, d->a, d->b);
+        if (x <= 0 || x >= 1)
+            return (x <= 0) == upper ? 1 : 0;
+        return upper ? gsl_cdf_beta_Q(x, d->a, d->b) : gsl_cdf_beta_P(x, d->a, d->b);
     case UNC_GAMMA:
-        return x <= 0 ? 0 : gsl_cdf_gamma_P(x, d->a, d->b);
+        if (x <= 0)
+            return upper ? 1 : 0;
+        return upper ? gsl_cdf_gamma_Q(x, d->a, d->b) : gsl_cdf_gamma_P(x, d->a, d->b);
     default:
         return NAN;
     }
 }
 
-static double inverse_cdf(const unc_dist *d, double p)
+static uint64_t bits_of(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+static double double_of(uint64_t u)
+{
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* The smallest x in [lo, hi] (0 <= lo <= hi, finite) where P(x) >= t, or
+ * with upper where Q(x) <= t. Bisection on the bit patterns, which order
+ * non-negative doubles as their values: at most 64 evaluations of the
+ * distribution function and exact to one unit in the last place at any
+ * scale. Used for beta and gamma, whose GSL inverses fail to converge (NaN)
+ * for small shapes and large alpha + beta, and for alpha + beta near 1e6
+ * never return. */
+static double bisect(const unc_dist *d, double t, bool upper, double lo, double hi)
+{
+    uint64_t a = bits_of(lo), b = bits_of(hi);
+    if (upper ? tail(d, lo, true) <= t : tail(d, lo, false) >= t)
+        return lo;
+    while (b - a > 1) {
+        uint64_t m = a + (b - a) / 2;
+        double p = tail(d, double_of(m), upper);
+        if (isnan(p))
+            return NAN; /* an extreme distribution GSL cannot evaluate: refused, not guessed */
+        if (upper ? p > t : p < t)
+            a = m;
+        else
+            b = m;
+    }
+    return double_of(b);
+}
+
+/* The x where P(x) = t, or with upper Q(x) = t, within [lo, hi]. */
+static double inverse(const unc_dist *d, double t, bool upper, double lo, double hi)
 {
     switch (d->kind) {
     case UNC_NORMAL:
-        return d->a + gsl_cdf_gaussian_Pinv(p, d->b);
+        return d->a + (upper ? gsl_cdf_gaussian_Qinv(t, d->b) : gsl_cdf_gaussian_Pinv(t, d->b));
     case UNC_LOGNORMAL:
-        return gsl_cdf_lognormal_Pinv(p, log(d->a), d->b);
+        return upper ? gsl_cdf_lognormal_Qinv(t, log(d->a), d->b)
+                     : gsl_cdf_lognormal_Pinv(t, log(d->a), d->b);
     case UNC_UNIFORM:
-        return d->a + p * (d->b - d->a);
+        return upper ? d->b - t * (d->b - d->a) : d->a + t * (d->b - d->a);
     case UNC_BETA:
-        return gsl_cdf_beta_Pinv(p, d->a, d->b);
+        return bisect(d, t, upper, lo > 0 ? lo : 0, hi < 1 ? hi : 1);
     case UNC_GAMMA:
-        return gsl_cdf_gamma_Pinv(p, d->a, d->b);
+        return bisect(d, t, upper, lo > 0 ? lo : 0, hi < DBL_MAX ? hi : DBL_MAX);
     default:
         return NAN;
     }
@@ -106,12 +162,24 @@ double unc_quantile(const unc_dist *d, double q)
     if (!isnan(v))
         return v >= d->lower && v <= d->upper ? v : NAN;
     /* GSL's default handler would abort the program where an extreme
-     * distribution defeats its inversion: report NaN instead (called from
-     * the main thread only, before any run starts) */
+     * distribution defeats it (an underflow in its distribution functions):
+     * report NaN instead (called from the main thread only, before any run
+     * starts) */
     gsl_error_handler_t *handler = gsl_set_error_handler_off();
-    double lo = isinf(d->lower) ? 0 : cdf(d, d->lower);
-    double hi = isinf(d->upper) ? 1 : cdf(d, d->upper);
-    double x = hi > lo ? inverse_cdf(d, lo + q * (hi - lo)) : NAN;
+    /* the truncation's mass below and above, each from its own tail so that a
+     * truncation far in the upper tail is not lost to P rounding to 1 */
+    double plo = isinf(d->lower) ? 0 : tail(d, d->lower, false);
+    double phi = isinf(d->upper) ? 1 : tail(d, d->upper, false);
+    double qlo = isinf(d->lower) ? 1 : tail(d, d->lower, true);
+    double qhi = isinf(d->upper) ? 0 : tail(d, d->upper, true);
+    double x = NAN;
+    if (phi > plo || qlo > qhi) {
+        double t = plo + q * (phi - plo);
+        if (t <= 0.5)
+            x = inverse(d, t, false, d->lower, d->upper);
+        else
+            x = inverse(d, qlo - q * (qlo - qhi), true, d->lower, d->upper);
+    }
     gsl_set_error_handler(handler);
     if (!isfinite(x))
         return NAN;

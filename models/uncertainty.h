@@ -34,17 +34,29 @@ typedef struct unc_dist {
 const char *unc_kind_name(unc_kind k);
 int unc_kind_from_name(const char *name);
 
+/* Largest alpha + beta of a beta distribution (sd^2 = mean (1 - mean) /
+ * (alpha + beta + 1)): beyond it GSL's beta distribution function loses its
+ * precision (NaN at the mean from 1e7), and the beta is a normal anyway. */
+#define UNC_BETA_MAX_SIZE 1e6
+
 /* Beta parameters with the given mean (0..1) and sd (0 < sd^2 < mean (1 -
- * mean)), and gamma parameters with the given mean and sd (both > 0). 0, or
- * -1 when no such distribution exists. */
+ * mean), alpha + beta at most UNC_BETA_MAX_SIZE), and gamma parameters with
+ * the given mean and sd (both > 0). 0, or -1 when no such distribution
+ * exists. */
 int unc_beta_from_moments(double mean, double sd, double *alpha, double *beta);
 int unc_gamma_from_moments(double mean, double sd, double *shape, double *scale);
 
-/* Quantile q (0 < q < 1) of the distribution truncated to [lower, upper].
- * NaN when the truncation leaves no probability. */
+/* Quantile q (0 < q < 1) of the distribution truncated to [lower, upper],
+ * found in the tail it lies in (so a truncation far in the upper tail keeps
+ * its precision); beta and gamma by bisection on their distribution
+ * functions (at most 64 evaluations). NaN when the truncation leaves no
+ * probability or GSL cannot evaluate the distribution. Switches GSL's
+ * process-wide error handler off while it runs: main thread only, not
+ * while other threads run. */
 double unc_quantile(const unc_dist *d, double q);
 
-/* The value of parameter `param` in replication `rep` under `master_seed`. */
+/* The value of parameter `param` in replication `rep` under `master_seed`
+ * (unc_quantile of its keyed uniform: main thread only). */
 double unc_draw(const unc_dist *d, uint64_t master_seed, size_t rep, size_t param);
 
 /* The uniform unc_draw inverts (exposed for tests). */

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 
 #include "io/uncertainty_config.h"
@@ -99,6 +100,81 @@ Test(uncertainty, truncation_gives_the_truncated_distribution)
               "%g", unc_quantile(&none, 0.5));
     unc_dist fixed = { UNC_NORMAL, 3, 0, -INFINITY, INFINITY };
     cr_expect_eq(unc_draw(&fixed, 1, 7, 0), 3);
+}
+
+/* A truncation far in the upper tail, where the distribution function rounds
+ * to 1: the draws come from the upper tail function (the median of a
+ * standard normal beyond 9 is where Q falls to half of Q(9)). */
+Test(uncertainty, a_truncation_in_the_upper_tail_keeps_its_precision)
+{
+    unc_dist d = { UNC_NORMAL, 0, 1, 9, INFINITY };
+    double want = gsl_cdf_ugaussian_Qinv(gsl_cdf_ugaussian_Q(9) / 2);
+    double got = unc_quantile(&d, 0.5);
+    cr_expect(fabs(got - want) < 1e-9, "median %.12g, expected %.12g", got, want);
+    unc_dist seven = { UNC_NORMAL, 0, 1, 7, INFINITY };
+    double top = unc_quantile(&seven, 1 - 1e-12);
+    cr_expect(isfinite(top) && top > 7.5, "largest value %g", top);
+    double q2 = unc_quantile(&seven, 0.25), q3 = unc_quantile(&seven, 0.75);
+    cr_expect(fabs(gsl_cdf_ugaussian_Q(q2) / gsl_cdf_ugaussian_Q(7) - 0.75) < 1e-9, "%.12g", q2);
+    cr_expect(fabs(gsl_cdf_ugaussian_Q(q3) / gsl_cdf_ugaussian_Q(7) - 0.25) < 1e-9, "%.12g", q3);
+}
+
+/* Beta and gamma quantiles against their distribution functions where
+ * GSL's own inversion fails (NaN) or never returns (a beta with alpha +
+ * beta near 1e6, i.e. a small sd): every quantile is found and, in the tail
+ * it lies in, the distribution function gives q back, or, where the
+ * quantile is not representable (a beta piled up against 1), it is the
+ * first double where the distribution function reaches q. */
+static double cdf_of(const unc_dist *d, double x, bool upper)
+{
+    if (d->kind == UNC_BETA)
+        return upper ? gsl_cdf_beta_Q(x, d->a, d->b) : gsl_cdf_beta_P(x, d->a, d->b);
+    return upper ? gsl_cdf_gamma_Q(x, d->a, d->b) : gsl_cdf_gamma_P(x, d->a, d->b);
+}
+
+static void expect_inverts(const unc_dist *d, const char *what)
+{
+    static const double qs[] = { 1e-12, 1e-6, 0.3, 0.5, 0.7, 1 - 1e-6, 1 - 1e-12 };
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        double x = unc_quantile(d, qs[i]);
+        cr_assert(isfinite(x), "%s (%g, %g): quantile %g is %g", what, d->a, d->b, qs[i], x);
+        bool upper = qs[i] > 0.5;
+        double want = upper ? 1 - qs[i] : qs[i];
+        double back = cdf_of(d, x, upper);
+        double before = cdf_of(d, nextafter(x, -INFINITY), upper);
+        bool first = upper ? before > want && back <= want : before < want && back >= want;
+        cr_expect(fabs(back - want) < 1e-6 * want || first,
+                  "%s (%g, %g): quantile %g at %.12g gives %.12g", what, d->a, d->b, qs[i], x,
+                  back);
+    }
+}
+
+Test(uncertainty, beta_and_gamma_quantiles_where_gsl_inversion_fails, .timeout = 20)
+{
+    gsl_set_error_handler_off(); /* the reference's underflows */
+    static const double means[] = { 0.01, 0.1, 0.5, 0.9, 0.999 };
+    static const double ks[] = { 10, 1000, 3e4, 5e5 }; /* alpha + beta */
+    for (size_t i = 0; i < sizeof means / sizeof means[0]; i++)
+        for (size_t j = 0; j < sizeof ks / sizeof ks[0]; j++) {
+            double m = means[i], sd = sqrt(m * (1 - m) / (ks[j] + 1));
+            unc_dist b = { UNC_BETA, 0, 0, -INFINITY, INFINITY };
+            cr_assert_eq(unc_beta_from_moments(m, sd, &b.a, &b.b), 0);
+            expect_inverts(&b, "beta");
+        }
+    /* beyond UNC_BETA_MAX_SIZE the beta is refused (its distribution
+     * function is NaN at the mean, and GSL's inverse never returns) */
+    double a, b;
+    cr_expect_neq(unc_beta_from_moments(0.5, sqrt(0.25 / (UNC_BETA_MAX_SIZE * 2)), &a, &b), 0);
+    static const double shapes[] = { 0.5, 1, 20, 1e4, 1e8 };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        unc_dist g = { UNC_GAMMA, shapes[i], 1.6 / shapes[i], -INFINITY, INFINITY };
+        expect_inverts(&g, "gamma");
+    }
+    /* a gamma of mean 1 and sd 10: half its mass lies below 1e-30 */
+    unc_dist g = { UNC_GAMMA, 0, 0, -INFINITY, INFINITY };
+    cr_assert_eq(unc_gamma_from_moments(1, 10, &g.a, &g.b), 0);
+    double med = unc_quantile(&g, 0.5);
+    cr_expect(med > 0 && fabs(gsl_cdf_gamma_P(med, g.a, g.b) - 0.5) < 1e-9, "median %g", med);
 }
 
 Test(uncertainty, streams_are_keyed_by_seed_replication_and_parameter)
@@ -328,6 +404,25 @@ Test(uncertainty_cli, project_writes_the_drawn_values)
     free(v);
 }
 
+/* A parameter tying numbers with different values in the config (a relapse
+ * ratio of 0.7, a caseload of 20) leaves each at its own value for the
+ * checks of the parameters after it: a caseload left at 0.7 would refuse
+ * the next one. */
+Test(uncertainty_cli, a_tied_parameter_leaves_each_path_at_its_own_value)
+{
+    char dir[64], cfg[128], cmd[512], so[4096], err[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/tied.json", dir);
+    write_config(cfg, "\"uncertainty\": {\"parameters\": [{\"name\": \"tied\", \"path\": "
+                      "[\"policies[2].programme.effects.relapse\", "
+                      "\"policies[2].programme.caseload\"], \"distribution\": \"uniform\", "
+                      "\"lower\": 1, \"upper\": 2, \"round\": true}, {\"name\": \"jf\", "
+                      "\"path\": \"policies[2].programme.effects.job_finding\", "
+                      "\"distribution\": \"normal\", \"mean\": 1.6, \"sd\": 0}]}");
+    snprintf(cmd, sizeof cmd, "validate %s", cfg);
+    cr_expect_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+}
+
 /* Bad sections: located errors, exit status 2, no output file. */
 Test(uncertainty_cli, bad_sections_are_refused_before_anything_runs)
 {
@@ -350,12 +445,22 @@ Test(uncertainty_cli, bad_sections_are_refused_before_anything_runs)
           "\"median\": 0.7, \"sd\": 0.1}]}",
           "uncertainty.parameters[0].median", "does not apply to a beta distribution" },
         { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
+          "\"policies[2].programme.effects.relapse\", \"distribution\": \"beta\", "
+          "\"mean\": 0.5, \"sd\": 1e-5}]}",
+          "uncertainty.parameters[0].sd", "too small for a beta distribution" },
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
           "\"policies[2].programme.effects.relapse\", \"distribution\": \"weibull\"}]}",
           "uncertainty.parameters[0].distribution", "is not allowed" },
         { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
           "\"policies[2].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 10, "
           "\"upper\": 30}]}",
           "uncertainty.parameters[0]", "\"round\": true" },
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
+          "\"policies[2].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 10, "
+          "\"upper\": 14, \"round\": true}, {\"name\": \"b\", \"path\": "
+          "\"policies[02].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 25, "
+          "\"upper\": 30, \"round\": true}]}",
+          "uncertainty.parameters[1].path", "already drawn by uncertainty.parameters[0] as" },
     };
     char dir[64], cfg[128], h5[128], cmd[512], so[4096], err[8192];
     cr_assert_not_null(tu_tmpdir(dir));
