@@ -216,7 +216,15 @@ static bool fixed_root(const char *path)
 /* The value parameter x takes for the draw d (rounded if asked). */
 static double value_of(const unc_param *x, double d)
 {
-    return x->round ? round(d) : d;
+    if (!x->round || isnan(d))
+        return d;
+    /* the nearest whole number, kept inside the truncation */
+    double v = round(d);
+    if (v < x->dist.lower && ceil(x->dist.lower) <= x->dist.upper)
+        v = ceil(x->dist.lower);
+    if (v > x->dist.upper && floor(x->dist.upper) >= x->dist.lower)
+        v = floor(x->dist.upper);
+    return v;
 }
 
 /* Writes v at every path of parameter x in tree (the paths exist). */

@@ -490,3 +490,26 @@ Test(uncertainty_cli, other_commands_say_they_do_not_draw)
     cr_expect(strstr(err, "ipsim bench: note: the config's \"uncertainty\" section is not used "
                           "here") != NULL, "%s", err);
 }
+
+/* Rounded draws stay within the truncation: a uniform on 0.4..1.6 rounds
+ * to 0 in a twelfth of the draws and to 2 in another, but only 1 lies in
+ * its range. */
+Test(uncertainty_cli, rounded_draws_stay_within_the_truncation)
+{
+    char dir[64], cfg[128], h5[128];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/r.json", dir);
+    snprintf(h5, sizeof h5, "%s/r.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, "{\"run\": {\"years\": 1, \"scale\": 0.002, \"replications\": "
+                                    "40}, \"uncertainty\": {\"parameters\": [{\"name\": \"cl\", "
+                                    "\"path\": \"policies[2].programme.caseload\", "
+                                    "\"distribution\": \"uniform\", \"lower\": 0.4, \"upper\": "
+                                    "1.6, \"round\": true}]}}"), 0);
+    cJSON *j = run_json(cfg, h5, "");
+    cJSON_Delete(j);
+    hsize_t reps, np;
+    double *v = read_values(h5, &reps, &np);
+    for (hsize_t r = 0; r < reps; r++)
+        cr_expect_eq(v[r], 1, "replication %llu drew %g", (unsigned long long)r, v[r]);
+    free(v);
+}
