@@ -214,7 +214,7 @@ static cJSON *result_json(const proj_config *pc, const proj_result *r, const unc
     cJSON_AddNumberToObject(o, "scale", mp->scale);
     cJSON_AddStringToObject(o, "band", "mean, 5% and 95% quantiles across replications");
     if (plan)
-        cJSON_AddItemToObject(o, "uncertainty", report_uncertainty_json(plan));
+        cJSON_AddItemToObject(o, "uncertainty", report_uncertainty_json(plan, mp, NULL, 0));
     else
         cJSON_AddNullToObject(o, "uncertainty");
     cJSON_AddNumberToObject(o, "monthly_invalidity_benefit_eur", pc->benefits.monthly_invalidity);

@@ -144,6 +144,8 @@ int cmd_run(int argc, char **argv)
     policy_summary *sums = calloc(npol, sizeof *sums);
     policy_summary *diffs = calloc(npol, sizeof *diffs); /* [p]: p minus policy 0 */
     int status = EXIT_FAIL;
+    double *rank_corr = NULL; /* [parameter][policy], with uncertainty */
+    int rank_corr_month = 0;
     if (!results || !sums || !diffs) {
         fprintf(stderr, "ipsim run: out of memory\n");
         goto done;
@@ -167,8 +169,18 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "ipsim run: out of memory\n");
             goto done;
         }
+    /* with parameter uncertainty: which parameter moves the differences */
+    if (plan.u && npol > 1) {
+        rank_corr = malloc(plan.u->nparams * npol * sizeof *rank_corr);
+        if (!rank_corr
+            || summary_sensitivity(results, npol, nrep, plan.values, plan.u->nparams,
+                                   cfg.model.horizon_days, rank_corr, &rank_corr_month) != 0) {
+            fprintf(stderr, "ipsim run: out of memory\n");
+            goto done;
+        }
+    }
     h5out_runset rs = { &cfg, npol, nrep, results, sums, diffs, wall, (int)threads,
-                        plan.u ? &plan : NULL };
+                        plan.u ? &plan : NULL, rank_corr, rank_corr_month };
     if (h5out_write_runset(&target, &rs, err, sizeof err) != 0
         || h5out_commit(&target, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim run: %s\n", err);
@@ -178,7 +190,8 @@ int cmd_run(int argc, char **argv)
     uint64_t events = 0;
     for (size_t i = 0; i < npol * nrep; i++)
         events += results[i].events;
-    report_info info = { &cfg, output, nrep, (int)threads, events, wall, plan.u ? &plan : NULL };
+    report_info info = { &cfg, output, nrep, (int)threads, events, wall, plan.u ? &plan : NULL,
+                         rank_corr, rank_corr_month };
     if (json)
         report_run_json(stdout, &info, sums, diffs);
     else
@@ -195,6 +208,7 @@ done:
     free(results);
     free(sums);
     free(diffs);
+    free(rank_corr);
     uncertainty_plan_clear(&plan);
     config_clear(&cfg);
     return status;

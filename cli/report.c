@@ -188,6 +188,43 @@ void report_uncertainty_lines(FILE *f, const unc_plan *plan)
     }
 }
 
+/* Which drawn parameter moves the differences: rank correlations, one row
+ * per parameter, one column per policy after the first (widths as the
+ * difference table's). */
+static void sensitivity_table(FILE *f, const report_info *info, int head, const int *width)
+{
+    const model_params *mp = &info->cfg->model;
+    const unc_section *u = info->uncertainty->u;
+    size_t np = mp->npolicies;
+    fprintf(f, "\nWhich drawn parameter moves the differences: Spearman rank correlation, across "
+               "the\nreplications, of each parameter with the difference from %s in ever "
+               "employed\nby month %d", mp->policy[0].name, info->rank_corr_month);
+    if (info->reps > 3)
+        fprintf(f, " (|rho| below %.2f is within chance at the 5%% level with %zu replications)",
+                1.96 / sqrt((double)info->reps - 1), info->reps);
+    for (size_t k = 0; k < u->nparams; k++) {
+        int n = (int)strlen(u->param[k].name);
+        head = n > head ? n : head;
+    }
+    fprintf(f, ".\n\n%-*s", head, "");
+    for (size_t p = 1; p < np; p++)
+        report_cell(f, mp->policy[p].name, width[p - 1], p + 1 == np);
+    fprintf(f, "\n");
+    for (size_t k = 0; k < u->nparams; k++) {
+        fprintf(f, "%-*s", head, u->param[k].name);
+        for (size_t p = 1; p < np; p++) {
+            char cell[32];
+            double v = info->rank_corr[k * np + p];
+            if (isnan(v))
+                snprintf(cell, sizeof cell, "n/a");
+            else
+                snprintf(cell, sizeof cell, "%+.2f", v);
+            report_cell(f, cell, width[p - 1], p + 1 == np);
+        }
+        fprintf(f, "\n");
+    }
+}
+
 void report_run_table(FILE *f, const report_info *info, const policy_summary *sums,
                       const policy_summary *diffs)
 {
@@ -238,6 +275,8 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
                 mp->policy[0].name);
         table_print(f, &d, 0, d.nrows, head, width);
     }
+    if (np > 1 && info->uncertainty && info->rank_corr)
+        sensitivity_table(f, info, head, width);
     report_few_replications(f, info->reps, "interval", "[2.5%, 97.5%]");
     free(t.cells);
     free(d.cells);
@@ -275,7 +314,8 @@ static void figures_json(cJSON *po, const policy_summary *s)
         cJSON_AddItemToObject(at, claimant_state_name(st), value_json(&s->at_horizon[st]));
 }
 
-cJSON *report_uncertainty_json(const unc_plan *plan)
+cJSON *report_uncertainty_json(const unc_plan *plan, const model_params *mp, const double *rho,
+                               int month)
 {
     const unc_section *u = plan->u;
     cJSON *a = cJSON_CreateArray();
@@ -288,6 +328,21 @@ cJSON *report_uncertainty_json(const unc_plan *plan)
             cJSON_AddItemToArray(paths, cJSON_CreateString(u->param[i].path[k]));
         summary_value v = drawn_range(plan, i);
         cJSON_AddItemToObject(o, "drawn", value_json(&v));
+        if (rho) {
+            cJSON *rc = cJSON_AddObjectToObject(o, "rank_correlation");
+            cJSON_AddNumberToObject(rc, "month", month);
+            cJSON_AddStringToObject(rc, "minus", mp->policy[0].name);
+            cJSON *by = cJSON_AddObjectToObject(rc, "by_policy");
+            for (size_t p = 1; by && p < mp->npolicies; p++) {
+                double r = rho[i * mp->npolicies + p];
+                if (isnan(r))
+                    cJSON_AddNullToObject(by, mp->policy[p].name);
+                else
+                    cJSON_AddNumberToObject(by, mp->policy[p].name, r);
+            }
+        } else {
+            cJSON_AddNullToObject(o, "rank_correlation");
+        }
         cJSON_AddItemToArray(a, o);
     }
     return a;
@@ -317,7 +372,9 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
     cJSON_AddStringToObject(o, "cohort", "initial stock with a mental disorder");
     cJSON_AddStringToObject(o, "interval", "2.5% and 97.5% empirical quantiles across replications");
     if (info->uncertainty)
-        cJSON_AddItemToObject(o, "uncertainty", report_uncertainty_json(info->uncertainty));
+        cJSON_AddItemToObject(o, "uncertainty",
+                              report_uncertainty_json(info->uncertainty, mp, info->rank_corr,
+                                                      info->rank_corr_month));
     else
         cJSON_AddNullToObject(o, "uncertainty");
     cJSON *pols = cJSON_AddArrayToObject(o, "policies");

@@ -18,6 +18,8 @@ typedef struct report_info {
     uint64_t events;
     double wall_seconds;
     const unc_plan *uncertainty; /* drawn parameter values, or NULL for none */
+    const double *rank_corr;     /* with uncertainty: summary_sensitivity's rho, or NULL */
+    int rank_corr_month;         /* its month */
 } report_info;
 
 /* The summary of each policy (sums) and, from the second policy on, its
@@ -30,9 +32,11 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
 
 /* What each replication drew under parameter uncertainty: lines under a
  * command's header (name, distribution, path, mean [2.5%, 97.5%] of the
- * draws), or the same as a JSON array (NULL when out of memory). */
+ * draws), or the same as a JSON array (NULL when out of memory), with each
+ * parameter's rank correlations rho (summary_sensitivity; NULL: null). */
 void report_uncertainty_lines(FILE *f, const unc_plan *plan);
-cJSON *report_uncertainty_json(const unc_plan *plan);
+cJSON *report_uncertainty_json(const unc_plan *plan, const model_params *mp, const double *rho,
+                               int month);
 
 /* Under a table of `what`s (e.g. "interval") spanning `range` (e.g.
  * "[2.5%, 97.5%]") across replications: a note when fewer than 10

@@ -383,6 +383,36 @@ int h5out_write_uncertainty(hid_t loc, const unc_plan *plan)
     return rc ? -1 : 0;
 }
 
+/* /uncertainty/rank_correlation: summary_sensitivity's table. */
+static int write_rank_correlation(hid_t f, const h5out_runset *rs)
+{
+    hid_t g = H5Gopen2(f, "uncertainty", H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    const model_params *mp = &rs->cfg->model;
+    hsize_t dims[2] = { rs->uncertainty->u->nparams, mp->npolicies };
+    const char *names[MAX_POLICIES];
+    for (size_t p = 0; p < mp->npolicies; p++)
+        names[p] = mp->policy[p].name;
+    char what[256];
+    snprintf(what, sizeof what, "Spearman rank correlation across replications of each drawn "
+                                "parameter with each policy's difference from %s in the share "
+                                "of the cohort ever employed by month %d; NaN for %s itself",
+             mp->policy[0].name, rs->rank_corr_month, mp->policy[0].name);
+    int rc = h5u_write_doubles(g, "rank_correlation", 2, dims, rs->rank_corr, NULL);
+    hid_t d = rc == 0 ? H5Dopen2(g, "rank_correlation", H5P_DEFAULT) : -1;
+    if (d >= 0) {
+        rc |= h5u_attr_labels(d, "policies", names, mp->npolicies);
+        rc |= h5u_attr_string(d, "description", what);
+        rc |= h5u_attr_double(d, "month", rs->rank_corr_month);
+        H5Dclose(d);
+    } else {
+        rc = -1;
+    }
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
 int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err, size_t errlen)
 {
     const ipsim_config *cfg = rs->cfg;
@@ -426,6 +456,8 @@ int h5out_write_runset(const h5out_target *t, const h5out_runset *rs, char *err,
         H5Gclose(pols);
     if (rc == 0 && rs->uncertainty)
         rc = h5out_write_uncertainty(f, rs->uncertainty);
+    if (rc == 0 && rs->uncertainty && rs->rank_corr)
+        rc = write_rank_correlation(f, rs);
     if (H5Fclose(f) < 0)
         rc = -1;
     if (rc != 0)

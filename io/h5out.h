@@ -51,6 +51,9 @@ typedef struct h5out_runset {
     double wall_seconds;
     int threads;
     const unc_plan *uncertainty;       /* drawn parameter values, or NULL for none */
+    const double *rank_corr;           /* with uncertainty and 2+ policies: [parameter][policy]
+                                        * (summary_sensitivity), else NULL */
+    int rank_corr_month;
 } h5out_runset;
 
 /* Writes the run set into the temporary file of `t`. 0, or -1 with err. */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_statistics_double.h>
+
 #include "stats/stats_desc.h"
 #include "stats/stats_survival.h"
 
@@ -175,3 +177,56 @@ int summary_compute_difference(const run_results *r, const run_results *base, si
 {
     return compute(r, base, reps, horizon_days, out);
 }
+
+int summary_sensitivity(const run_results *r, size_t npolicies, size_t reps,
+                        const double *values, size_t nparams, double horizon_days,
+                        double *rho, int *month)
+{
+    /* the latest headline month within the horizon */
+    int m = -1;
+    for (int k = 0; k < SUMMARY_N_MONTHS; k++)
+        if (summary_months[k] * DAYS_PER_MONTH <= horizon_days + 1e-6)
+            m = k;
+    *month = m >= 0 ? summary_months[m] : 0;
+    for (size_t i = 0; i < nparams * npolicies; i++)
+        rho[i] = NAN;
+    if (m < 0 || reps < 3)
+        return 0;
+    double *share = malloc(npolicies * reps * sizeof *share);
+    double *x = malloc(reps * sizeof *x), *work = malloc(2 * reps * sizeof *work);
+    size_t *cohort = malloc(npolicies * reps * sizeof *cohort);
+    if (!share || !x || !work || !cohort) {
+        free(share);
+        free(x);
+        free(work);
+        free(cohort);
+        return -1;
+    }
+    for (size_t p = 0; p < npolicies; p++)
+        for (size_t i = 0; i < reps; i++)
+            cohort[p * reps + i] = summary_cohort_shares(&r[p * reps + i], &summary_months[m], 1,
+                                                         &share[p * reps + i], NULL);
+    for (size_t p = 1; p < npolicies; p++) {
+        double *diff = &share[p * reps];
+        for (size_t i = 0; i < reps; i++) {
+            size_t c = cohort[i];
+            if (c && cohort[p * reps + i] == c) /* the same people: a difference of counts,
+                                                 * so equal gains tie exactly */
+                diff[i] = (round(diff[i] * (double)c) - round(share[i] * (double)c)) / (double)c;
+            else
+                diff[i] -= share[i];
+        }
+        for (size_t k = 0; k < nparams; k++) {
+            for (size_t i = 0; i < reps; i++)
+                x[i] = values[i * nparams + k];
+            double v = gsl_stats_spearman(x, 1, diff, 1, reps, work);
+            rho[k * npolicies + p] = isfinite(v) ? v : NAN;
+        }
+    }
+    free(share);
+    free(x);
+    free(work);
+    free(cohort);
+    return 0;
+}
+

@@ -13,6 +13,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "io/uncertainty_config.h"
+#include "models/summary.h"
 #include "models/uncertainty.h"
 #include "test_util.h"
 
@@ -512,4 +513,85 @@ Test(uncertainty_cli, rounded_draws_stay_within_the_truncation)
     for (hsize_t r = 0; r < reps; r++)
         cr_expect_eq(v[r], 1, "replication %llu drew %g", (unsigned long long)r, v[r]);
     free(v);
+}
+
+/* ---- which parameter moves the differences ----------------------------- */
+
+/* Mid-ranks of x[0..n-1] (ties share their mean rank), naively. */
+static void midranks(const double *x, size_t n, double *rank)
+{
+    for (size_t i = 0; i < n; i++) {
+        double below = 0, equal = 0;
+        for (size_t j = 0; j < n; j++) {
+            below += x[j] < x[i];
+            equal += x[j] == x[i];
+        }
+        rank[i] = below + (equal + 1) / 2;
+    }
+}
+
+static double naive_spearman(const double *x, const double *y, size_t n)
+{
+    double rx[64], ry[64], mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+    midranks(x, n, rx);
+    midranks(y, n, ry);
+    for (size_t i = 0; i < n; i++) {
+        mx += rx[i] / (double)n;
+        my += ry[i] / (double)n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sxy += (rx[i] - mx) * (ry[i] - my);
+        sxx += (rx[i] - mx) * (rx[i] - mx);
+        syy += (ry[i] - my) * (ry[i] - my);
+    }
+    return sxy / sqrt(sxx * syy);
+}
+
+/* summary_sensitivity against a naive Spearman on runs made up by hand:
+ * 2 policies x 12 replications of a cohort of 50, policy 1's gain over
+ * policy 0 in jobs by month 60 set per replication (with ties). */
+Test(uncertainty, rank_correlation_matches_a_naive_spearman)
+{
+    enum { P = 3, R = 12, N = 50, K = 2 };
+    static person_outcome people[P * R][N];
+    run_results res[P * R];
+    double values[R * K], gain[P][R];
+    const int jobs0[R] = { 10, 12, 9, 11, 10, 13, 8, 10, 12, 11, 9, 10 };
+    const int extra1[R] = { 3, 5, 1, 5, 2, 7, 0, 3, 6, 4, 1, 2 };
+    for (int i = 0; i < R; i++) {
+        values[i * K + 0] = 1.0 + 0.1 * extra1[i] + 0.01 * (i % 3); /* tracks the gain */
+        values[i * K + 1] = (double)((i * 7) % R);                  /* unrelated */
+    }
+    for (int p = 0; p < P; p++)
+        for (int i = 0; i < R; i++) {
+            int hits = jobs0[i] + (p == 1 ? extra1[i] : 0);
+            for (int k = 0; k < N; k++) {
+                person_outcome *o = &people[p * R + i][k];
+                *o = (person_outcome){ .from_stock = 1, .diagnosis = DIAG_MENTAL };
+                o->first_job_day = k < hits ? 100.0f + (float)k : INFINITY;
+            }
+            res[p * R + i] = (run_results){ .months = 72, .npeople = N,
+                                            .people = people[p * R + i] };
+            gain[p][i] = (double)(hits - jobs0[i]) / N;
+        }
+    double rho[K * P];
+    int month = 0;
+    cr_assert_eq(summary_sensitivity(res, P, R, values, K, 72 * DAYS_PER_MONTH, rho, &month), 0);
+    cr_expect_eq(month, 60);
+    double x[R];
+    for (int k = 0; k < K; k++) {
+        cr_expect(isnan(rho[k * P + 0]), "no difference for the first policy");
+        for (int i = 0; i < R; i++)
+            x[i] = values[i * K + k];
+        double want1 = naive_spearman(x, gain[1], R);
+        cr_expect(fabs(rho[k * P + 1] - want1) < 1e-12, "parameter %d: %g, naive %g", k,
+                  rho[k * P + 1], want1);
+        cr_expect(isnan(rho[k * P + 2]), "policy 2 equals policy 0: no spread, %g",
+                  rho[k * P + 2]);
+    }
+    cr_expect_gt(rho[0 * P + 1], 0.9);
+    /* a horizon before month 6 has no headline month */
+    cr_assert_eq(summary_sensitivity(res, P, R, values, K, 100, rho, &month), 0);
+    cr_expect_eq(month, 0);
+    cr_expect(isnan(rho[1]));
 }
