@@ -223,17 +223,11 @@ static void check_bad_projection(const char *json, const char *e1, const char *e
     rmdir(dir);
 }
 
-#define BENEFITS                                                                             \
-    "\"benefits\": {\"replacement_rates\": {\"dependants\": 0.65, \"living_alone\": 0.55,"  \
-    " \"cohabiting\": 0.4}, \"household_shares\": {\"dependants\": 0.35,"                   \
-    " \"living_alone\": 0.3, \"cohabiting\": 0.35}, \"primary_rate\": 0.6,"                  \
-    " \"part_time_benefit_ratio\": 0.5, \"wage\": {\"median_monthly_eur\": 2000,"            \
-    " \"sigma_log\": 0.45, \"cap_monthly_eur\": 4400}}"
 
 Test(projection_errors, years_outside_the_run)
 {
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\": 2017,"
-                         " \"last_year\": 2030, " BENEFITS "}}",
+                         " \"last_year\": 2030, " TU_BENEFITS "}}",
                          "projection.last_year", "need the run to cover");
 }
 
@@ -242,21 +236,21 @@ Test(projection_errors, each_year_outside_the_run_at_its_own_key)
 {
     /* the default run starts on 1 January 2017 */
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 1990,"
-                         "\n  \"last_year\": 2018, " BENEFITS "}}",
+                         "\n  \"last_year\": 2018, " TU_BENEFITS "}}",
                          "p.json:3:17: projection.first_year: 1990 is before the run starts",
                          NULL);
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 1990,"
-                         "\n  \"last_year\": 2018, " BENEFITS "}}",
+                         "\n  \"last_year\": 2018, " TU_BENEFITS "}}",
                          "need the run to cover 1 January 1990", NULL);
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 2017,"
-                         "\n  \"last_year\": 2030, " BENEFITS "}}",
+                         "\n  \"last_year\": 2030, " TU_BENEFITS "}}",
                          "p.json:4:16: projection.last_year: 2030 is after the run ends", NULL);
     /* both out: both reported */
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 1990,"
-                         "\n  \"last_year\": 2030, " BENEFITS "}}",
+                         "\n  \"last_year\": 2030, " TU_BENEFITS "}}",
                          "p.json:3:17: projection.first_year:", "p.json:4:16: projection.last_year:");
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\n  \"first_year\": 2019,"
-                         "\n  \"last_year\": 2018, " BENEFITS "}}",
+                         "\n  \"last_year\": 2018, " TU_BENEFITS "}}",
                          "p.json:4:16: projection.last_year: 2018 is before first_year 2019", NULL);
 }
 
@@ -264,7 +258,7 @@ Test(projection_errors, unknown_scenario_in_a_difference)
 {
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\": 2017,"
                          " \"last_year\": 2018, \"differences\": [{\"scenario\": \"ipz\","
-                         " \"minus\": \"status_quo\"}], " BENEFITS "}}",
+                         " \"minus\": \"status_quo\"}], " TU_BENEFITS "}}",
                          "projection.differences[0].scenario", "'ipz' is not the name");
 }
 
@@ -275,7 +269,7 @@ Test(projection_errors, unknown_scenario_lists_the_policies)
                          " \"type\": \"status_quo\"}, {\"name\": \"ips_fair\", \"type\": \"ips\"}],"
                          "\n \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
                          " \"differences\": [{\"scenario\": \"ips_nat\", \"minus\": \"sq\"},"
-                         " {\"scenario\": \"ips_fair\", \"minus\": \"ttp\"}], " BENEFITS "}}",
+                         " {\"scenario\": \"ips_fair\", \"minus\": \"ttp\"}], " TU_BENEFITS "}}",
                          "projection.differences[0].scenario: 'ips_nat' is not the name of a policy"
                          " of this config (policies: sq, ips_fair)",
                          "projection.differences[1].minus: 'ttp' is not the name of a policy of"
@@ -290,7 +284,7 @@ Test(projection_errors, differences_that_would_share_a_group_name)
     check_bad_projection("{\"run\": {\"years\": 3},\n \"projection\": {\"first_year\": 2017,"
                          " \"last_year\": 2018, \"differences\": [{\"scenario\": \"ips\","
                          " \"minus\": \"status_quo\"}, {\"scenario\": \"ips\", \"minus\":"
-                         " \"status_quo\"}], " BENEFITS "}}",
+                         " \"status_quo\"}], " TU_BENEFITS "}}",
                          "p.json:2:116: projection.differences[1]: 'ips' minus 'status_quo' is "
                          "already projection.differences[0]", NULL);
     check_bad_projection("{\"run\": {\"years\": 3},\n \"policies\": [{\"name\": \"a_minus_b\","
@@ -300,7 +294,7 @@ Test(projection_errors, differences_that_would_share_a_group_name)
                          " {\"caseload\": 15}}],\n \"projection\": {\"first_year\": 2017,"
                          " \"last_year\": 2018, \"differences\": [{\"scenario\": \"a_minus_b\","
                          " \"minus\": \"c\"}, {\"scenario\": \"a\", \"minus\": \"b_minus_c\"}], "
-                         BENEFITS "}}",
+                         TU_BENEFITS "}}",
                          "projection.differences[1]: 'a' minus 'b_minus_c' and "
                          "projection.differences[0] would both be stored as "
                          "'a_minus_b_minus_c'", NULL);
@@ -340,7 +334,7 @@ Test(projection_cli, json_names_the_run_like_run_json)
     static char so[1 << 20];
     project_files("{\"run\": {\"years\": 3, \"scale\": 0.01},\n"
                   " \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
-                  " \"replications\": 2, " BENEFITS "}}", dir, cfgp, out);
+                  " \"replications\": 2, " TU_BENEFITS "}}", dir, cfgp, out);
     snprintf(cmd, sizeof cmd, "project %s -o %s --quiet --json --seed 9007199254740991"
              " --threads 3", cfgp, out);
     int st = tu_run_ipsim(cmd, so, sizeof so, err, sizeof err);
@@ -380,7 +374,7 @@ Test(projection_cli, tables_fit_long_names_without_trailing_spaces)
                   " {\"name\": \"ips_with_a_very_long_name_31ch\", \"type\": \"ips\"},"
                   " {\"name\": \"ttp\", \"type\": \"train_then_place\"}],"
                   " \"projection\": {\"first_year\": 2017, \"last_year\": 2018,"
-                  " \"replications\": 2, " BENEFITS ","
+                  " \"replications\": 2, " TU_BENEFITS ","
                   " \"differences\": [{\"scenario\": \"ips_with_a_very_long_name_31ch\","
                   " \"minus\": \"ttp\"}, {\"scenario\": \"ttp\", \"minus\": \"sq\"}]}}",
                   dir, cfgp, out);
@@ -426,7 +420,7 @@ Test(projection_cli, few_replications_are_flagged_under_the_tables)
     static char so[1 << 18];
     project_files("{\"run\": {\"years\": 2, \"scale\": 0.005},\n"
                   " \"policies\": [{\"name\": \"sq\", \"type\": \"status_quo\"}],"
-                  " \"projection\": {\"first_year\": 2017, \"last_year\": 2017, " BENEFITS "}}",
+                  " \"projection\": {\"first_year\": 2017, \"last_year\": 2017, " TU_BENEFITS "}}",
                   dir, cfgp, out);
     snprintf(cmd, sizeof cmd, "project %s -o %s --quiet --reps 3", cfgp, out);
     cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);

@@ -19,12 +19,6 @@
 
 #define N_DRAWS 40000
 
-#define BENEFITS                                                                             \
-    "\"benefits\": {\"replacement_rates\": {\"dependants\": 0.65, \"living_alone\": 0.55,"  \
-    " \"cohabiting\": 0.4}, \"household_shares\": {\"dependants\": 0.35,"                   \
-    " \"living_alone\": 0.3, \"cohabiting\": 0.35}, \"primary_rate\": 0.6,"                  \
-    " \"part_time_benefit_ratio\": 0.5, \"wage\": {\"median_monthly_eur\": 2000,"            \
-    " \"sigma_log\": 0.45, \"cap_monthly_eur\": 4400}}"
 
 /* Sample mean and variance of n draws of d (replications 0..n-1), with the
  * standard errors of both from the sample's own fourth moment. */
@@ -389,7 +383,7 @@ Test(uncertainty_cli, project_writes_the_drawn_values)
     snprintf(h5, sizeof h5, "%s/p.h5", dir);
     cr_assert_eq(tu_write_file(cfg, "{\"run\": {\"years\": 3, \"scale\": 0.005},\n"
                                     " \"projection\": {\"first_year\": 2017, \"last_year\": "
-                                    "2019, \"replications\": 3, " BENEFITS "},\n"
+                                    "2019, \"replications\": 3, " TU_BENEFITS "},\n"
                                     " \"uncertainty\": {\"parameters\": [{\"name\": \"jf\", "
                                     "\"path\": \"policies[2].programme.effects.job_finding\", "
                                     "\"distribution\": \"gamma\", \"mean\": 1.6, \"sd\": 0.2}]}}"),

@@ -70,6 +70,14 @@ static inline int tu_config(const char *text, ipsim_config *cfg)
     return config_load_text("inline.json", text, strlen(text), cfg, stderr);
 }
 
+/* A complete projection.benefits section for configs in tests. */
+#define TU_BENEFITS                                                                           \
+    "\"benefits\": {\"replacement_rates\": {\"dependants\": 0.65, \"living_alone\": 0.55,"  \
+    " \"cohabiting\": 0.4}, \"household_shares\": {\"dependants\": 0.35,"                   \
+    " \"living_alone\": 0.3, \"cohabiting\": 0.35}, \"primary_rate\": 0.6,"                  \
+    " \"part_time_benefit_ratio\": 0.5, \"wage\": {\"median_monthly_eur\": 2000,"            \
+    " \"sigma_log\": 0.45, \"cap_monthly_eur\": 4400}}"
+
 #ifdef H5_VERS_MAJOR /* for test files that include <hdf5.h> first */
 /* The string dataset `name` (e.g. "config") of HDF5 file `path`, or NULL;
  * caller frees. */
