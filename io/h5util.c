@@ -242,16 +242,18 @@ int h5u_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type
     if (d < 0)
         return -1;
     /* several chunks: filtered in parallel (the chunk is a block of leading
-     * rows, see h5u_create_chunked) */
+     * rows, see h5u_create_chunked). Not without elements: a trailing
+     * dimension of 0 leaves no chunk to write (H5Dwrite_chunk crashes in
+     * HDF5 1.10 on one outside the extent) */
     int rc = -1;
     hid_t dcpl = H5Dget_create_plist(d);
     hsize_t chunk[8];
-    if (dcpl >= 0 && H5Pget_chunk(dcpl, rank, chunk) == rank && chunk[0] < dims[0]) {
-        size_t row_elems = 1;
-        for (int i = 1; i < rank; i++)
-            row_elems *= (size_t)dims[i];
+    size_t row_elems = 1;
+    for (int i = 1; i < rank; i++)
+        row_elems *= (size_t)dims[i];
+    if (dcpl >= 0 && row_elems > 0 && H5Pget_chunk(dcpl, rank, chunk) == rank
+        && chunk[0] < dims[0])
         rc = write_chunks_parallel(d, file_type, mem_type, dims[0], chunk[0], row_elems, data);
-    }
     if (dcpl >= 0)
         H5Pclose(dcpl);
     if (rc != 0)

@@ -554,3 +554,42 @@ Test(output, parallel_chunk_compression_matches_the_filter_pipeline)
     unlink(path);
     rmdir(dir);
 }
+
+/* A dataset without elements is written, whatever its shape: rows of zero
+ * values each (a trailing dimension of 0) in more rows than one chunk
+ * holds, and no rows. */
+Test(output, arrays_without_elements_are_written)
+{
+    char dir[64], path[128];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(path, sizeof path, "%s/empty.h5", dir);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    double none = 2.385;
+    hsize_t wide[2] = { 300000, 0 }, tall[3] = { 0, 4, 7 };
+    h5u_set_threads(3);
+    cr_expect_eq(h5u_write_doubles(f, "no_columns", 2, wide, &none, NULL), 0);
+    cr_expect_eq(h5u_write_doubles(f, "no_rows", 3, tall, &none, "days"), 0);
+    h5u_set_threads(1);
+    H5Fclose(f);
+
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    const char *names[2] = { "no_columns", "no_rows" };
+    const hsize_t *want[2] = { wide, tall };
+    for (int k = 0; k < 2; k++) {
+        hid_t d = H5Dopen2(f, names[k], H5P_DEFAULT);
+        cr_assert_geq(d, 0, "%s", names[k]);
+        hid_t s = H5Dget_space(d);
+        hsize_t dims[3] = { 0 };
+        int rank = H5Sget_simple_extent_dims(s, dims, NULL);
+        cr_expect_eq(rank, k == 0 ? 2 : 3, "%s", names[k]);
+        for (int i = 0; i < rank; i++)
+            cr_expect_eq(dims[i], want[k][i], "%s: dimension %d", names[k], i);
+        H5Sclose(s);
+        H5Dclose(d);
+    }
+    H5Fclose(f);
+    unlink(path);
+    rmdir(dir);
+}
