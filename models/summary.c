@@ -193,11 +193,13 @@ int summary_sensitivity(const run_results *r, size_t npolicies, size_t reps,
     if (m < 0 || reps < 3)
         return 0;
     double *share = malloc(npolicies * reps * sizeof *share);
-    double *x = malloc(reps * sizeof *x), *work = malloc(2 * reps * sizeof *work);
+    double *x = malloc(reps * sizeof *x), *d = malloc(reps * sizeof *d);
+    double *work = malloc(2 * reps * sizeof *work);
     size_t *cohort = malloc(npolicies * reps * sizeof *cohort);
-    if (!share || !x || !work || !cohort) {
+    if (!share || !x || !d || !work || !cohort) {
         free(share);
         free(x);
+        free(d);
         free(work);
         free(cohort);
         return -1;
@@ -216,15 +218,24 @@ int summary_sensitivity(const run_results *r, size_t npolicies, size_t reps,
             else
                 diff[i] -= share[i];
         }
-        for (size_t k = 0; k < nparams; k++) {
+        /* the replications where the difference is defined (an empty
+         * cohort has no share): NaN has no rank */
+        size_t n = 0;
+        for (size_t i = 0; i < reps; i++)
+            if (!isnan(diff[i]))
+                d[n++] = diff[i];
+        for (size_t k = 0; n >= 3 && k < nparams; k++) {
+            size_t j = 0;
             for (size_t i = 0; i < reps; i++)
-                x[i] = values[i * nparams + k];
-            double v = gsl_stats_spearman(x, 1, diff, 1, reps, work);
+                if (!isnan(diff[i]))
+                    x[j++] = values[i * nparams + k];
+            double v = gsl_stats_spearman(x, 1, d, 1, n, work);
             rho[k * npolicies + p] = isfinite(v) ? v : NAN;
         }
     }
     free(share);
     free(x);
+    free(d);
     free(work);
     free(cohort);
     return 0;

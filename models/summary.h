@@ -56,8 +56,10 @@ int summary_compute_difference(const run_results *r, const run_results *base, si
  * parameter k's values (values[rep * nparams + k]) with policy p's
  * difference from policy 0 in the share of the cohort ever employed by
  * *month (the latest of the summary months within the horizon; 0 if none).
- * r holds policy p, replication i at r[p * reps + i]. rho[k * npolicies + p],
- * NaN for p = 0 and where undefined (fewer than 3 replications, no spread).
+ * r holds policy p, replication i at r[p * reps + i]. rho[k * npolicies + p]
+ * over the replications where the difference is defined (a non-empty
+ * cohort); NaN for p = 0 and where undefined (fewer than 3 such
+ * replications, no spread).
  * 0, or -1 on allocation failure. */
 int summary_sensitivity(const run_results *r, size_t npolicies, size_t reps,
                         const double *values, size_t nparams, double horizon_days,

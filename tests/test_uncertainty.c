@@ -589,3 +589,52 @@ Test(uncertainty, rank_correlation_matches_a_naive_spearman)
     cr_expect_eq(month, 0);
     cr_expect(isnan(rho[1]));
 }
+
+/* A replication whose cohort is empty (a small stock at a small scale) has
+ * no share, hence no difference: the rank correlation is that of the other
+ * replications, and undefined when fewer than 3 remain (was: NaN ranked
+ * with the numbers, a correlation where there is none). */
+Test(uncertainty, rank_correlation_leaves_out_replications_without_a_cohort)
+{
+    enum { P = 2, R = 10, N = 40, K = 2 };
+    static person_outcome people[P * R][N];
+    run_results res[P * R];
+    double values[R * K], kept_x[K][R], kept_gain[R];
+    const int jobs0[R] = { 7, 9, 8, 6, 10, 7, 9, 8, 11, 6 };
+    const int extra[R] = { 2, 6, 1, 4, 0, 5, 3, 3, 7, 2 };
+    const bool empty[R] = { false, true, false, false, true, false, false, true, false, false };
+    size_t kept = 0;
+    for (int i = 0; i < R; i++) {
+        values[i * K + 0] = 0.85 + 0.05 * extra[i] - 0.003 * i; /* tracks the gain */
+        values[i * K + 1] = (double)((i * 3) % R);              /* unrelated */
+        if (!empty[i]) {
+            for (int k = 0; k < K; k++)
+                kept_x[k][kept] = values[i * K + k];
+            kept_gain[kept++] = (double)extra[i] / N;
+        }
+    }
+    for (int p = 0; p < P; p++)
+        for (int i = 0; i < R; i++) {
+            int hits = jobs0[i] + (p == 1 ? extra[i] : 0);
+            for (int k = 0; k < N; k++) {
+                person_outcome *o = &people[p * R + i][k];
+                *o = (person_outcome){ .from_stock = 1, .diagnosis = DIAG_MENTAL };
+                o->first_job_day = k < hits ? 50.0f + (float)k : INFINITY;
+            }
+            res[p * R + i] = (run_results){ .months = 72, .npeople = empty[i] ? 0 : N,
+                                            .people = people[p * R + i] };
+        }
+    double rho[K * P];
+    int month = 0;
+    cr_assert_eq(summary_sensitivity(res, P, R, values, K, 72 * DAYS_PER_MONTH, rho, &month), 0);
+    for (int k = 0; k < K; k++) {
+        double want = naive_spearman(kept_x[k], kept_gain, kept);
+        cr_expect(fabs(rho[k * P + 1] - want) < 1e-12, "parameter %d: %g, naive %g over %zu",
+                  k, rho[k * P + 1], want, kept);
+    }
+    /* no cohort at all, or in all but 2 replications: no correlation */
+    for (int i = 0; i < R; i++)
+        res[i].npeople = res[R + i].npeople = i < 2 ? N : 0;
+    cr_assert_eq(summary_sensitivity(res, P, R, values, K, 72 * DAYS_PER_MONTH, rho, &month), 0);
+    cr_expect(isnan(rho[0 * P + 1]) && isnan(rho[1 * P + 1]), "%g, %g", rho[1], rho[3]);
+}
