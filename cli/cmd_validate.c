@@ -83,6 +83,23 @@ static int validate_targets(const char *file, const jc_ctx *raw, bool json, cJSO
     return rc == CALIB_OK ? EXIT_OK : EXIT_USAGE;
 }
 
+/* Whether every problem listed in errors (validate --json) lies in the
+ * "uncertainty" section. The config reader checks the section's paths and
+ * extreme draws against the resolved config, so only when nothing else is
+ * wrong: after another problem they are not checked. */
+static bool only_uncertainty_errors(const cJSON *errors)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, errors) {
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "path");
+        const char *s = cJSON_IsString(p) ? p->valuestring : "";
+        size_t n = strlen("uncertainty");
+        if (strncmp(s, "uncertainty", n) != 0 || (s[n] && s[n] != '.'))
+            return false;
+    }
+    return true;
+}
+
 static void validate_usage(void)
 {
     printf("Usage: ipsim validate FILE [--json]\n\n"
@@ -181,6 +198,9 @@ int cmd_validate(int argc, char **argv)
         for (int k = SEC_TRIAL; k <= SEC_UNCERTAINTY; k++) /* read with the scenario */
             if (state[k] != SECTION_ABSENT)
                 state[k] = SECTION_CHECKED;
+        if (rc == CONFIG_INVALID && state[SEC_UNCERTAINTY] == SECTION_CHECKED
+            && !only_uncertainty_errors(errors))
+            state[SEC_UNCERTAINTY] = SECTION_NOT_CHECKED;
     }
     if (rc == CONFIG_OK) {
         int sections = check_sections(file, raw, &sink, state);

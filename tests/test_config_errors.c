@@ -451,6 +451,37 @@ Test(config_errors, validate_json_lists_every_error_as_on_stderr)
     cJSON_Delete(o);
 }
 
+/* The uncertainty section's paths are checked against the resolved config,
+ * which is only built when the rest is valid: after an error elsewhere
+ * validate --json says the section was not checked (it said "checked",
+ * and its unknown path came up only once the other error was fixed). */
+Test(config_errors, validate_json_says_when_the_uncertainty_paths_went_unchecked)
+{
+    char dir[64], cfg[128], err[8192];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/u.json", dir);
+    const char *section = "\"uncertainty\": {\"parameters\": [{\"name\": \"x\", \"path\":"
+                          " \"policies[7].caseload\", \"distribution\": \"uniform\", "
+                          "\"lower\": 10, \"upper\": 20}]}}";
+    char text[1024];
+    snprintf(text, sizeof text, "{\"run\": {\"years\": -1},\n %s", section);
+    cr_assert_eq(tu_write_file(cfg, text), 0);
+    cJSON *o = validate_json(cfg, 2, 1, err, sizeof err);
+    cr_expect(strstr(err, "run.years") != NULL, "%s", err);
+    cr_expect_str_eq(section_state(o, "uncertainty"), "not checked");
+    cJSON_Delete(o);
+    /* the rest valid: the path is checked and its error reported */
+    snprintf(text, sizeof text, "{\"run\": {\"years\": 2},\n %s", section);
+    cr_assert_eq(tu_write_file(cfg, text), 0);
+    o = validate_json(cfg, 2, 1, err, sizeof err);
+    cr_expect(strstr(err, "uncertainty.parameters[0].path: unknown parameter path") != NULL, "%s",
+              err);
+    cr_expect_str_eq(section_state(o, "uncertainty"), "checked");
+    cJSON_Delete(o);
+    unlink(cfg);
+    rmdir(dir);
+}
+
 Test(config_errors, validate_says_which_sections_it_checked)
 {
     char cmd[512], err[4096], so[4096];
