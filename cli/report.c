@@ -19,6 +19,14 @@ void report_print_json(FILE *f, cJSON *tree)
     cJSON_Delete(tree);
 }
 
+/* v as printed with `decimals` decimals, with a value that rounds to zero
+ * made +0 (a difference of -0.004 points prints as +0.0, not -0.0). */
+static double shown(double v, int decimals)
+{
+    double q = decimals == 0 ? 1 : 10;
+    return round(v * q) == 0 ? 0.0 : v;
+}
+
 /* The cells of the summary table. In a difference table (diff) numbers are
  * signed and shares are in percentage points. */
 static void cell_share(char *buf, size_t len, const summary_value *v, bool diff)
@@ -27,7 +35,7 @@ static void cell_share(char *buf, size_t len, const summary_value *v, bool diff)
         snprintf(buf, len, "n/a");
     else
         snprintf(buf, len, diff ? "%+.1f pt [%+.1f, %+.1f]" : "%.1f%% [%.1f, %.1f]",
-                 100 * v->mean, 100 * v->lo, 100 * v->hi);
+                 shown(100 * v->mean, 1), shown(100 * v->lo, 1), shown(100 * v->hi, 1));
 }
 
 static void cell_days(char *buf, size_t len, const summary_value *v, size_t reps, bool diff)
@@ -35,17 +43,17 @@ static void cell_days(char *buf, size_t len, const summary_value *v, size_t reps
     if (v->n == 0)
         snprintf(buf, len, "not reached");
     else if (v->n < reps)
-        snprintf(buf, len, diff ? "%+.0f (%zu/%zu reached)" : "%.0f (%zu/%zu reached)", v->mean,
-                 v->n, reps);
+        snprintf(buf, len, diff ? "%+.0f (%zu/%zu reached)" : "%.0f (%zu/%zu reached)",
+                 shown(v->mean, 0), v->n, reps);
     else
-        snprintf(buf, len, diff ? "%+.0f [%+.0f, %+.0f]" : "%.0f [%.0f, %.0f]", v->mean, v->lo,
-                 v->hi);
+        snprintf(buf, len, diff ? "%+.0f [%+.0f, %+.0f]" : "%.0f [%.0f, %.0f]",
+                 shown(v->mean, 0), shown(v->lo, 0), shown(v->hi, 0));
 }
 
 static void cell_count(char *buf, size_t len, const summary_value *v, bool diff)
 {
-    snprintf(buf, len, diff ? "%+.0f [%+.0f, %+.0f]" : "%.0f [%.0f, %.0f]", v->mean, v->lo,
-             v->hi);
+    snprintf(buf, len, diff ? "%+.0f [%+.0f, %+.0f]" : "%.0f [%.0f, %.0f]", shown(v->mean, 0),
+             shown(v->lo, 0), shown(v->hi, 0));
 }
 
 #define COL_MIN 26   /* narrowest policy column */

@@ -13,6 +13,22 @@
 #include "io/json_check.h"
 #include "stats/stats_common.h"
 
+
+/* The ANOVA estimate of the ICC, or why there is none: with under 2 IPS
+ * clients a coach it means nothing (n = 8 over 23 coaches gave -2). */
+static void icc_text(char *buf, size_t len, const trial_design *d, double icc)
+{
+    size_t coaches = 0;
+    for (int g = 0; g < N_REGION; g++)
+        coaches += d->coaches[g];
+    double per_coach = coaches ? (double)d->n / 2 / (double)coaches : INFINITY;
+    if (per_coach < 2)
+        snprintf(buf, len, "n/a: about %.1f IPS client%s a coach", per_coach,
+                 per_coach == 1 ? "" : "s");
+    else
+        snprintf(buf, len, "%.3f", icc);
+}
+
 static const char *const region_labels[N_REGION] = { "Flanders", "Wallonia", "Brussels" };
 
 static const char *sided_text(int sided) { return sided ? "one-sided (IPS better)" : "two-sided"; }
@@ -185,9 +201,12 @@ void report_trial_table(FILE *f, const report_trial_info *r)
     fprintf(f, "\n* p < %g (%s). Risk differences in percentage points; hazard ratio of a first "
             "job (>1 favours IPS);\nprobability index P(IPS > control) + P(tie)/2 (0.5: no "
             "difference).\n", d->tp.alpha, sided_text(d->tp.sided));
-    if (!isnan(r->icc))
-        fprintf(f, "ICC of %s among coached IPS clients (ANOVA): %.3f (target %.3f).\n",
-                plan->outcome[plan->primary].name, r->icc, d->tp.coach_icc);
+    if (!isnan(r->icc)) {
+        char icc[64];
+        icc_text(icc, sizeof icc, d, r->icc);
+        fprintf(f, "ICC of %s among coached IPS clients (ANOVA): %s (target %.3f).\n",
+                plan->outcome[plan->primary].name, icc, d->tp.coach_icc);
+    }
 }
 
 static cJSON *num_or_null(double v)
@@ -307,17 +326,8 @@ void report_power_table(FILE *f, const report_power_info *r)
             "estimates: risk differences in percentage points.\n");
     for (size_t p = 0; p < show_all; p++) {
         const trial_design *d = &pw->design[p];
-        /* the ANOVA estimate means little with under 2 IPS clients a coach */
-        size_t coaches = 0;
-        for (int g = 0; g < N_REGION; g++)
-            coaches += d->coaches[g];
-        double per_coach = coaches ? (double)d->n / 2 / (double)coaches : INFINITY;
         char icc[64];
-        if (per_coach < 2)
-            snprintf(icc, sizeof icc, "n/a: about %.1f IPS client%s a coach", per_coach,
-                     per_coach == 1 ? "" : "s");
-        else
-            snprintf(icc, sizeof icc, "%.3f", trial_power_icc_mean(pw, p));
+        icc_text(icc, sizeof icc, d, trial_power_icc_mean(pw, p));
         fprintf(f, "\nn = %zu, effect %g (IPS %s %.1f%%, control %.1f%%; mean ICC estimate %s)\n",
                 d->n, d->effect, plan->outcome[plan->primary].name,
                 100 * trial_power_arm_mean(pw, p, plan->primary, ARM_IPS),

@@ -191,48 +191,61 @@ static int compress_chunk(size_t k, void *arg)
     return 0;
 }
 
+/* Chunks converted and compressed at a time, per thread: the extra memory
+ * is about this many chunks (1 MiB each) per thread, whatever the size of
+ * the dataset. */
+#define CHUNKS_PER_THREAD 4
+
 /* Writes data (memory type mem_type) into the chunked dataset d of file
  * type file_type, whose chunks are blocks of `lead` leading rows of
- * row_elems elements each. 0, or -1 (the caller then writes it the usual
- * way). */
+ * row_elems elements each, a batch of chunks at a time. 0, or -1 (the
+ * caller then writes it the usual way). */
 static int write_chunks_parallel(hid_t d, hid_t file_type, hid_t mem_type, hsize_t rows,
                                  hsize_t lead, size_t row_elems, const void *data)
 {
     size_t fsize = H5Tget_size(file_type), msize = H5Tget_size(mem_type);
-    size_t nelem = (size_t)rows * row_elems;
+    if (fsize == 0 || msize == 0)
+        return -1;
     size_t wide = fsize > msize ? fsize : msize;
-    unsigned char *buf = malloc(nelem * wide);
-    if (!buf || fsize == 0)
-        goto fail_buf;
-    memcpy(buf, data, nelem * msize);
-    /* compound conversion works through a background buffer of file-type
-     * elements */
-    void *bkg = calloc(nelem, fsize);
-    herr_t cv = bkg ? H5Tconvert(mem_type, file_type, nelem, buf, bkg, H5P_DEFAULT) : -1;
-    free(bkg);
-    if (cv < 0)
-        goto fail_buf;
     size_t nchunks = (size_t)((rows + lead - 1) / lead);
-    chunk_job j = { buf, nelem * fsize, (size_t)lead * row_elems * fsize, fsize,
-                    calloc(nchunks, sizeof(unsigned char *)), calloc(nchunks, sizeof(size_t)) };
-    int rc = -1;
-    if (j.out && j.out_len) {
-        rc = sim_parallel_run(nchunks, compress_threads, compress_chunk, &j, NULL, NULL, 0);
-        for (size_t k = 0; rc == 0 && k < nchunks; k++) {
-            hsize_t offset[8] = { (hsize_t)k * lead };
-            if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset, j.out_len[k], j.out[k]) < 0)
+    size_t batch = (size_t)compress_threads * CHUNKS_PER_THREAD;
+    if (batch > nchunks)
+        batch = nchunks;
+    size_t chunk_elems = (size_t)lead * row_elems;
+    unsigned char *buf = malloc(batch * chunk_elems * wide);
+    void *bkg = calloc(batch * chunk_elems, fsize); /* for compound conversion */
+    unsigned char **out = calloc(batch, sizeof *out);
+    size_t *out_len = calloc(batch, sizeof *out_len);
+    int rc = buf && bkg && out && out_len ? 0 : -1;
+    for (size_t first = 0; rc == 0 && first < nchunks; first += batch) {
+        size_t count = nchunks - first < batch ? nchunks - first : batch;
+        size_t row0 = first * (size_t)lead;
+        size_t nrows = (size_t)rows - row0 < count * (size_t)lead ? (size_t)rows - row0
+                                                                   : count * (size_t)lead;
+        size_t nelem = nrows * row_elems;
+        memcpy(buf, (const unsigned char *)data + row0 * row_elems * msize, nelem * msize);
+        memset(bkg, 0, nelem * fsize);
+        if (H5Tconvert(mem_type, file_type, nelem, buf, bkg, H5P_DEFAULT) < 0) {
+            rc = -1;
+            break;
+        }
+        chunk_job j = { buf, nelem * fsize, chunk_elems * fsize, fsize, out, out_len };
+        rc = sim_parallel_run(count, compress_threads, compress_chunk, &j, NULL, NULL, 0);
+        for (size_t k = 0; rc == 0 && k < count; k++) {
+            hsize_t offset[8] = { (hsize_t)(first + k) * lead };
+            if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset, out_len[k], out[k]) < 0)
                 rc = -1;
         }
+        for (size_t k = 0; k < count; k++) {
+            free(out[k]);
+            out[k] = NULL;
+        }
     }
-    for (size_t k = 0; j.out && k < nchunks; k++)
-        free(j.out[k]);
-    free(j.out);
-    free(j.out_len);
     free(buf);
+    free(bkg);
+    free(out);
+    free(out_len);
     return rc;
-fail_buf:
-    free(buf);
-    return -1;
 }
 
 int h5u_write_array(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,

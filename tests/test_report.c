@@ -151,3 +151,24 @@ Test(report, differences_from_the_first_policy_are_paired)
     unlink(cfg);
     rmdir(dir);
 }
+
+/* A difference that rounds to zero prints as +0.0 (or +0), never -0.0: the
+ * built-in default's train-then-place month-6 difference is a tiny negative
+ * mean over 20 replications. */
+Test(report, differences_that_round_to_zero_have_no_minus_sign)
+{
+    char dir[64], out[128], cmd[512], err[4096];
+    static char so[32768];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(out, sizeof out, "%s/z.h5", dir);
+    snprintf(cmd, sizeof cmd, "run -o %s --quiet --reps 20", out);
+    cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
+    const char *d = strstr(so, "\nDifference from");
+    cr_assert_not_null(d, "%s", so);
+    cr_expect(strstr(d, "-0.0") == NULL && strstr(d, "-0 ") == NULL && strstr(d, "-0]") == NULL
+                  && strstr(d, "-0,") == NULL,
+              "%s", d);
+    cr_expect(strstr(d, "Ever employed by month 6    +0.0 pt") != NULL, "%.300s", d);
+    unlink(out);
+    rmdir(dir);
+}

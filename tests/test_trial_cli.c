@@ -673,3 +673,24 @@ Test(trial_cli, power_heading_has_no_icc_estimate_for_tiny_coach_groups)
     unlink(out);
     rmdir(dir);
 }
+
+/* The same guard in a single trial's ICC line. */
+Test(trial_cli, trial_has_no_icc_estimate_for_tiny_coach_groups)
+{
+    char dir[64], cfg[128], out[128], line[1024], err[8192];
+    static char so[1 << 20];
+    cr_assert_not_null(tu_tmpdir(dir));
+    snprintf(cfg, sizeof cfg, "%s/t.json", dir);
+    snprintf(out, sizeof out, "%s/t.h5", dir);
+    cr_assert_eq(tu_write_file(cfg, "{\"trial\": {\"participants\": {\"flanders\": 20, "
+                                    "\"wallonia\": 8, \"brussels\": 4}, "
+                                    "\"coach_pilot_clients\": 1000}}"), 0);
+    snprintf(line, sizeof line, "trial %s -o %s --quiet", cfg, out);
+    cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
+    const char *icc = strstr(so, "ICC of ");
+    cr_assert_not_null(icc, "%s", so);
+    cr_expect(strstr(icc, "(ANOVA): n/a: about 0.7 IPS clients a coach") != NULL, "%s", so);
+    unlink(out);
+    unlink(cfg);
+    rmdir(dir);
+}
