@@ -221,26 +221,13 @@ static void read_param(jc_ctx *ctx, const cJSON *o, const char *p, calib_spec *s
     if (have_l && have_u && !(cp->lower < cp->upper))
         jc_error(ctx, jc_join(q, sizeof q, p, "upper"),
                  "upper %g must be greater than lower %g", cp->upper, cp->lower);
+    const cJSON *list[CALIB_MAX_TIED];
+    size_t n = config_tree_path_list(ctx, o, p, CALIB_MAX_TIED,
+                                     "population.inflow.cases_per_year[1][1]", list);
+    if (n == 0)
+        return;
     const cJSON *path = cJSON_GetObjectItemCaseSensitive(o, "path");
     jc_join(q, sizeof q, p, "path");
-    if (!path) {
-        jc_error(ctx, q, "missing required key (a JSON path such as "
-                         "\"population.inflow.cases_per_year[1][1]\", or a list of them)");
-        return;
-    }
-    const cJSON *list[CALIB_MAX_TIED];
-    size_t n = 0;
-    if (cJSON_IsString(path)) {
-        list[n++] = path;
-    } else if (cJSON_IsArray(path) && cJSON_GetArraySize(path) >= 1
-               && cJSON_GetArraySize(path) <= CALIB_MAX_TIED) {
-        for (const cJSON *e = path->child; e; e = e->next)
-            list[n++] = e;
-    } else {
-        jc_error(ctx, q, "expected a JSON path string or a list of 1 to %d of them",
-                 CALIB_MAX_TIED);
-        return;
-    }
     bool ok = true;
     for (size_t k = 0; k < n; k++) {
         char qk[PATH_LEN];

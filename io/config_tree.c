@@ -64,6 +64,30 @@ cJSON *config_tree_find(cJSON *root, const char *path, char *why, size_t whylen)
     return node;
 }
 
+size_t config_tree_path_list(jc_ctx *ctx, const cJSON *o, const char *p, size_t max,
+                             const char *example, const cJSON **list)
+{
+    char q[256];
+    jc_join(q, sizeof q, p, "path");
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(o, "path");
+    if (!path) {
+        jc_error(ctx, p, "missing required key 'path' (a JSON path such as \"%s\", or a list "
+                         "of them)", example);
+        return 0;
+    }
+    size_t n = 0;
+    if (cJSON_IsString(path)) {
+        list[n++] = path;
+    } else if (cJSON_IsArray(path) && cJSON_GetArraySize(path) >= 1
+               && (size_t)cJSON_GetArraySize(path) <= max) {
+        for (const cJSON *e = path->child; e; e = e->next)
+            list[n++] = e;
+    } else {
+        jc_error(ctx, q, "expected a JSON path string or a list of 1 to %zu of them", max);
+    }
+    return n;
+}
+
 /* Drops the "FILE:LINE:COL: " of a message about the edited (one-line,
  * machine-written) text: the location means nothing to the user. */
 static const char *without_location(const char *msg, const char *name)

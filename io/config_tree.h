@@ -9,11 +9,20 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 #include "io/config.h"
+#include "io/json_check.h"
 
 /* The value at a path like "population.inflow.cases_per_year[1][1]" (keys
  * separated by dots, array indices in brackets), or NULL with the reason in
  * why when a step does not exist. */
 cJSON *config_tree_find(cJSON *root, const char *path, char *why, size_t whylen);
+
+/* The "path" member of object o (at JSON path p): one path string, or a
+ * list of 1 to max of them (which share one value), into list[] (the items
+ * themselves, strings or not: the caller checks each). The number found, or
+ * 0 with an error recorded in ctx (missing, or neither form; `example` is
+ * quoted in the message). */
+size_t config_tree_path_list(jc_ctx *ctx, const cJSON *o, const char *p, size_t max,
+                             const char *example, const cJSON **list);
 
 /* Loads the tree's current text as a config named `name` into *cfg.
  * CONFIG_OK; CONFIG_INVALID with the first problem (without the location in

@@ -115,27 +115,14 @@ static void read_distribution(jc_ctx *ctx, const cJSON *o, const char *p, unc_pa
 /* The path or list of paths of entry o (at p) into x. */
 static void read_paths(jc_ctx *ctx, const cJSON *o, const char *p, unc_param *x)
 {
+    const cJSON *list[UNC_MAX_TIED];
+    size_t n = config_tree_path_list(ctx, o, p, UNC_MAX_TIED,
+                                     "policies[2].programme.effects.job_finding", list);
+    if (n == 0)
+        return;
     char q[JPATH_LEN];
     jc_join(q, sizeof q, p, "path");
     const cJSON *path = cJSON_GetObjectItemCaseSensitive(o, "path");
-    if (!path) {
-        jc_error(ctx, q, "missing required key (a JSON path of the resolved config such as "
-                         "\"policies[2].programme.effects.job_finding\", or a list of them)");
-        return;
-    }
-    const cJSON *list[UNC_MAX_TIED];
-    size_t n = 0;
-    if (cJSON_IsString(path)) {
-        list[n++] = path;
-    } else if (cJSON_IsArray(path) && cJSON_GetArraySize(path) >= 1
-               && cJSON_GetArraySize(path) <= UNC_MAX_TIED) {
-        for (const cJSON *e = path->child; e; e = e->next)
-            list[n++] = e;
-    } else {
-        jc_error(ctx, q, "expected a JSON path string or a list of 1 to %d of them",
-                 UNC_MAX_TIED);
-        return;
-    }
     for (size_t k = 0; k < n; k++) {
         char qk[JPATH_LEN];
         if (cJSON_IsString(path))

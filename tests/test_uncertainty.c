@@ -450,6 +450,9 @@ Test(uncertainty_cli, bad_sections_are_refused_before_anything_runs)
           "\"policies[2].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 10, "
           "\"upper\": 30}]}",
           "uncertainty.parameters[0]", "\"round\": true" },
+        { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"distribution\": "
+          "\"normal\", \"mean\": 1, \"sd\": 0.1}]}",
+          "uncertainty.parameters[0]", "missing required key 'path'" },
         { "\"uncertainty\": {\"parameters\": [{\"name\": \"a\", \"path\": "
           "\"policies[2].programme.caseload\", \"distribution\": \"uniform\", \"lower\": 10, "
           "\"upper\": 14, \"round\": true}, {\"name\": \"b\", \"path\": "
