@@ -87,8 +87,49 @@ static const char *table_title(int ind)
 
 #define COLW 26 /* narrowest column */
 
+/* Which drawn parameter moves the differences in the last year: one small
+ * table per indicator of the tables, a row per parameter, a column per
+ * difference (rho from projection_sensitivity). */
+static void sensitivity_tables(FILE *f, const proj_config *pc, const proj_result *r,
+                               const unc_plan *plan, const double *rho,
+                               const char (*diff_name)[80], int diff_width)
+{
+    const unc_section *u = plan->u;
+    int head = 6;
+    for (size_t k = 0; k < u->nparams; k++)
+        if ((int)strlen(u->param[k].name) > head)
+            head = (int)strlen(u->param[k].name);
+    fprintf(f, "\nWhich drawn parameter moves the differences in %d: Spearman rank correlation, "
+               "across\nthe replications, of each parameter with each difference",
+            r->first_year + (int)r->nyears - 1);
+    if (r->reps > 3)
+        fprintf(f, " (|rho| below %.2f is within\nchance at the 5%% level with %zu "
+                   "replications)", 1.96 / sqrt((double)r->reps - 1), r->reps);
+    fprintf(f, ".\n");
+    for (size_t t = 0; t < sizeof table_indicators / sizeof table_indicators[0]; t++) {
+        int ind = table_indicators[t];
+        fprintf(f, "\n%s\n%-*s", table_title(ind), head, "");
+        for (size_t d = 0; d < pc->ndiffs; d++)
+            report_cell(f, diff_name[d], diff_width, d + 1 == pc->ndiffs);
+        fprintf(f, "\n");
+        for (size_t k = 0; k < u->nparams; k++) {
+            fprintf(f, "%-*s", head, u->param[k].name);
+            for (size_t d = 0; d < pc->ndiffs; d++) {
+                char cell[32];
+                double v = rho[(k * pc->ndiffs + d) * N_PI + ind];
+                if (isnan(v))
+                    snprintf(cell, sizeof cell, "n/a");
+                else
+                    snprintf(cell, sizeof cell, "%+.2f", v);
+                report_cell(f, cell, diff_width, d + 1 == pc->ndiffs);
+            }
+            fprintf(f, "\n");
+        }
+    }
+}
+
 static int print_tables(FILE *f, const proj_config *pc, const proj_result *r,
-                        const unc_plan *plan, double wall, int threads)
+                        const unc_plan *plan, const double *rho, double wall, int threads)
 {
     const model_params *mp = &pc->cfg.model;
     fprintf(f, "ipsim %s project: %s\n", IPSIM_VERSION, pc->cfg.source);
@@ -158,6 +199,8 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r,
             fprintf(f, "\n");
         }
     }
+    if (rc == 0 && plan && rho && pc->ndiffs)
+        sensitivity_tables(f, pc, r, plan, rho, diff_name, diff_width);
     free(diff_name);
     if (rc != 0)
         return -1;
@@ -192,8 +235,33 @@ static cJSON *block_json(const proj_result *r, size_t a, long b)
 }
 
 /* The run's identity (as `ipsim run --json` gives it) and every band. */
+/* rho as JSON: {"year", "by_difference": {A_minus_B: {parameter: {indicator: rho}}}}. */
+static cJSON *sensitivity_json(const proj_config *pc, const proj_result *r, const unc_plan *plan,
+                               const double *rho)
+{
+    const model_params *mp = &pc->cfg.model;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "year", r->first_year + (double)r->nyears - 1);
+    cJSON *by = cJSON_AddObjectToObject(o, "by_difference");
+    for (size_t d = 0; by && d < pc->ndiffs; d++) {
+        char name[80];
+        snprintf(name, sizeof name, "%s_minus_%s", mp->policy[pc->diff_a[d]].name,
+                 mp->policy[pc->diff_b[d]].name);
+        cJSON *dd = cJSON_AddObjectToObject(by, name);
+        for (size_t k = 0; dd && k < plan->u->nparams; k++) {
+            cJSON *pk = cJSON_AddObjectToObject(dd, plan->u->param[k].name);
+            for (int i = 0; pk && i < N_PI; i++) {
+                double v = rho[(k * pc->ndiffs + d) * N_PI + i];
+                cJSON_AddItemToObject(pk, projection_indicator_name(i),
+                                      isnan(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v));
+            }
+        }
+    }
+    return o;
+}
+
 static cJSON *result_json(const proj_config *pc, const proj_result *r, const unc_plan *plan,
-                          const char *output, int threads, double wall)
+                          const double *rho, const char *output, int threads, double wall)
 {
     const model_params *mp = &pc->cfg.model;
     cJSON *o = cJSON_CreateObject();
@@ -217,6 +285,10 @@ static cJSON *result_json(const proj_config *pc, const proj_result *r, const unc
         cJSON_AddItemToObject(o, "uncertainty", report_uncertainty_json(plan, mp, NULL, 0));
     else
         cJSON_AddNullToObject(o, "uncertainty");
+    if (plan && rho)
+        cJSON_AddItemToObject(o, "rank_correlation", sensitivity_json(pc, r, plan, rho));
+    else
+        cJSON_AddNullToObject(o, "rank_correlation");
     cJSON_AddNumberToObject(o, "monthly_invalidity_benefit_eur", pc->benefits.monthly_invalidity);
     cJSON_AddNumberToObject(o, "monthly_primary_benefit_eur", pc->benefits.monthly_primary);
     cJSON *sc = cJSON_AddObjectToObject(o, "scenarios");
@@ -320,6 +392,7 @@ int cmd_project(int argc, char **argv)
     cli_guard_tmp(target.tmp_path);
     threads = cli_threads_for(threads, pc->cfg.model.npolicies * pc->replications);
     int status = EXIT_FAIL;
+    double *rho = NULL; /* [parameter][difference][indicator], with uncertainty */
     proj_result res;
     proj_spec spec = { .p = &pc->cfg.model, .seed = pc->cfg.seed, .reps = pc->replications,
                        .threads = (int)threads, .first_year = pc->first_year,
@@ -335,7 +408,17 @@ int cmd_project(int argc, char **argv)
         fprintf(stderr, "ipsim project: a simulation run failed (out of memory?)\n");
         goto done;
     }
-    if (h5proj_write(&target, pc, &res, drawn, pc->cfg.seed, wall, (int)threads, err,
+    if (drawn && pc->ndiffs) {
+        rho = malloc(drawn->u->nparams * pc->ndiffs * N_PI * sizeof *rho);
+        if (!rho
+            || projection_sensitivity(&res, pc->diff_a, pc->diff_b, pc->ndiffs, drawn->values,
+                                      drawn->u->nparams, rho) != 0) {
+            fprintf(stderr, "ipsim project: out of memory\n");
+            projection_clear(&res);
+            goto done;
+        }
+    }
+    if (h5proj_write(&target, pc, &res, drawn, rho, pc->cfg.seed, wall, (int)threads, err,
                      sizeof err) != 0
         || h5out_commit(&target, err, sizeof err) != 0) {
         fprintf(stderr, "ipsim project: %s\n", err);
@@ -344,14 +427,14 @@ int cmd_project(int argc, char **argv)
     }
     cli_unguard_tmp();
     if (json) {
-        cJSON *o = result_json(pc, &res, drawn, output, (int)threads, wall);
+        cJSON *o = result_json(pc, &res, drawn, rho, output, (int)threads, wall);
         if (!o) {
             fprintf(stderr, "ipsim project: out of memory\n");
             projection_clear(&res);
             goto done_committed;
         }
         report_print_json(stdout, o);
-    } else if (print_tables(stdout, pc, &res, drawn, wall, (int)threads) != 0) {
+    } else if (print_tables(stdout, pc, &res, drawn, rho, wall, (int)threads) != 0) {
         fprintf(stderr, "ipsim project: out of memory\n");
         projection_clear(&res);
         goto done_committed;
@@ -361,6 +444,7 @@ int cmd_project(int argc, char **argv)
     projection_clear(&res);
     status = EXIT_OK;
 done_committed:
+    free(rho);
     uncertainty_plan_clear(&plan);
     proj_config_clear(pc);
     free(pc);
@@ -368,6 +452,7 @@ done_committed:
 done:
     h5out_abort(&target);
     cli_unguard_tmp();
+    free(rho);
     uncertainty_plan_clear(&plan);
     proj_config_clear(pc);
     free(pc);

@@ -41,9 +41,46 @@ done:
     return rc;
 }
 
+/* /uncertainty/rank_correlation [parameter, difference, indicator] in the
+ * last year (projection_sensitivity). */
+static int write_rank_correlation(hid_t f, const proj_config *pc, const proj_result *r,
+                                  const unc_plan *plan, const double *rho)
+{
+    hid_t g = H5Gopen2(f, "uncertainty", H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    const model_params *mp = &pc->cfg.model;
+    char names[PROJ_MAX_DIFFS][80];
+    const char *dn[PROJ_MAX_DIFFS], *ind[N_PI];
+    for (size_t d = 0; d < pc->ndiffs; d++) {
+        snprintf(names[d], sizeof names[d], "%s_minus_%s", mp->policy[pc->diff_a[d]].name,
+                 mp->policy[pc->diff_b[d]].name);
+        dn[d] = names[d];
+    }
+    for (int i = 0; i < N_PI; i++)
+        ind[i] = projection_indicator_name(i);
+    hsize_t dims[3] = { plan->u->nparams, pc->ndiffs, N_PI };
+    int rc = h5u_write_doubles(g, "rank_correlation", 3, dims, rho, NULL);
+    hid_t d = rc == 0 ? H5Dopen2(g, "rank_correlation", H5P_DEFAULT) : -1;
+    if (d >= 0) {
+        rc |= h5u_attr_labels(d, "differences", dn, pc->ndiffs);
+        rc |= h5u_attr_labels(d, "indicators", ind, N_PI);
+        rc |= h5u_attr_double(d, "year", r->first_year + (double)r->nyears - 1);
+        rc |= h5u_attr_string(d, "description",
+                              "Spearman rank correlation across replications of each drawn "
+                              "parameter with each difference of each indicator in the last "
+                              "year; NaN where undefined");
+        H5Dclose(d);
+    } else {
+        rc = -1;
+    }
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
 int h5proj_write(const h5out_target *t, const proj_config *pc, const proj_result *r,
-                 const unc_plan *uncertainty, uint64_t seed, double wall_seconds, int threads,
-                 char *err, size_t errlen)
+                 const unc_plan *uncertainty, const double *rank_corr, uint64_t seed,
+                 double wall_seconds, int threads, char *err, size_t errlen)
 {
     hid_t f = h5u_file_create(t->tmp_path);
     if (f < 0) {
@@ -144,6 +181,8 @@ int h5proj_write(const h5out_target *t, const proj_config *pc, const proj_result
     H5Gclose(g);
     if (rc == 0 && uncertainty)
         rc = h5out_write_uncertainty(f, uncertainty);
+    if (rc == 0 && uncertainty && rank_corr)
+        rc = write_rank_correlation(f, pc, r, uncertainty, rank_corr);
     if (H5Fclose(f) < 0)
         rc = -1;
     if (rc != 0)

@@ -14,7 +14,7 @@
 
 /* 0, or -1 with a message in err. */
 int h5proj_write(const h5out_target *t, const proj_config *pc, const proj_result *r,
-                 const unc_plan *uncertainty, uint64_t seed, double wall_seconds, int threads,
-                 char *err, size_t errlen);
+                 const unc_plan *uncertainty, const double *rank_corr, uint64_t seed,
+                 double wall_seconds, int threads, char *err, size_t errlen);
 
 #endif

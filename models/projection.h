@@ -105,4 +105,12 @@ void projection_clear(proj_result *r);
 int projection_band(const proj_result *r, size_t pol, long minus, size_t y, int i,
                     double out[3]);
 
+/* Parameter uncertainty: the Spearman rank correlation, across
+ * replications, of each drawn parameter k (values[rep * nparams + k]) with
+ * each difference a[d] - b[d] of each indicator i in the last year:
+ * rho[(k * ndiffs + d) * N_PI + i]; NaN where fewer than 3 replications
+ * define the difference or it has no spread. 0, or -1 on allocation failure. */
+int projection_sensitivity(const proj_result *r, const size_t *a, const size_t *b,
+                           size_t ndiffs, const double *values, size_t nparams, double *rho);
+
 #endif

@@ -13,6 +13,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "io/uncertainty_config.h"
+#include "models/projection.h"
 #include "models/summary.h"
 #include "models/uncertainty.h"
 #include "test_util.h"
@@ -392,11 +393,27 @@ Test(uncertainty_cli, project_writes_the_drawn_values)
     cr_assert_eq(tu_run_ipsim(cmd, so, sizeof so, err, sizeof err), 0, "%s", err);
     cr_expect(strstr(so, "Parameter uncertainty: each replication draws its own value of 1 "
                          "parameter") != NULL, "%s", so);
+    /* the default differences (each scenario minus the first) get rank correlations */
+    cr_expect(strstr(so, "Which drawn parameter moves the differences in 2019") != NULL, "%s",
+              so);
     hsize_t reps, np;
     double *v = read_values(h5, &reps, &np);
     cr_expect_eq(reps, 3);
     cr_expect_eq(np, 1);
     free(v);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t d = H5Dopen2(f, "uncertainty/rank_correlation", H5P_DEFAULT);
+    cr_assert_geq(d, 0);
+    hid_t sp = H5Dget_space(d);
+    hsize_t dims[3];
+    cr_expect_eq(H5Sget_simple_extent_ndims(sp), 3);
+    H5Sget_simple_extent_dims(sp, dims, NULL);
+    cr_expect(dims[0] == 1 && dims[1] == 2 && dims[2] == N_PI, "%llu x %llu x %llu",
+              (unsigned long long)dims[0], (unsigned long long)dims[1],
+              (unsigned long long)dims[2]);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(f);
 }
 
 /* A parameter tying numbers with different values in the config (a relapse
@@ -640,4 +657,34 @@ Test(uncertainty, rank_correlation_leaves_out_replications_without_a_cohort)
         res[i].npeople = res[R + i].npeople = i < 2 ? N : 0;
     cr_assert_eq(summary_sensitivity(res, P, R, values, K, 72 * DAYS_PER_MONTH, rho, &month), 0);
     cr_expect(isnan(rho[0 * P + 1]) && isnan(rho[1 * P + 1]), "%g, %g", rho[1], rho[3]);
+}
+
+/* projection_sensitivity against the naive Spearman, on a made-up result:
+ * 2 scenarios x 10 replications x 2 years; the difference of indicator 0 in
+ * the last year follows the parameter with ties, indicator 1 is NaN in 8
+ * replications (too few left), indicator 2 has no spread. */
+Test(uncertainty, projection_rank_correlation_matches_a_naive_spearman)
+{
+    enum { R = 10, Y = 2 };
+    proj_result r = { .npolicies = 2, .reps = R, .nyears = Y, .first_year = 2030 };
+    r.values = calloc(2 * R * Y * N_PI, sizeof *r.values);
+    cr_assert_not_null(r.values);
+    double values[R], diff[R];
+    const double gain[R] = { 3, 1, 4, 1, 5, 9, 2, 6, 5, 3 };
+    for (int i = 0; i < R; i++) {
+        values[i] = 0.5 + 0.07 * ((i * 3) % R);
+        diff[i] = gain[i];
+        r.values[PROJ_IDX(&r, 0, i, Y - 1, 0)] = 100 + i;
+        r.values[PROJ_IDX(&r, 1, i, Y - 1, 0)] = 100 + i + gain[i];
+        r.values[PROJ_IDX(&r, 1, i, Y - 1, 1)] = i < 8 ? NAN : (double)i;
+        r.values[PROJ_IDX(&r, 0, i, Y - 2, 0)] = 1e9 * i; /* an earlier year: not used */
+    }
+    size_t a = 1, b = 0;
+    double rho[N_PI];
+    cr_assert_eq(projection_sensitivity(&r, &a, &b, 1, values, 1, rho), 0);
+    double want = naive_spearman(values, diff, R);
+    cr_expect(fabs(rho[0] - want) < 1e-12, "%g, naive %g", rho[0], want);
+    cr_expect(isnan(rho[1]), "2 replications define it: %g", rho[1]);
+    cr_expect(isnan(rho[2]), "no spread: %g", rho[2]);
+    free(r.values);
 }
