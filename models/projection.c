@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include "models/claimant_model.h"
 #include "sim/sim_parallel.h"
@@ -240,32 +239,20 @@ int projection_sensitivity(const proj_result *r, const size_t *a, const size_t *
                            size_t ndiffs, const double *values, size_t nparams, double *rho)
 {
     size_t reps = r->reps, y = r->nyears ? r->nyears - 1 : 0;
-    double *x = malloc((reps ? reps : 1) * sizeof *x), *v = malloc((reps ? reps : 1) * sizeof *v);
-    double *work = malloc(2 * (reps ? reps : 1) * sizeof *work);
-    if (!x || !v || !work) {
-        free(x);
-        free(v);
-        free(work);
-        return -1;
-    }
-    for (size_t k = 0; k < nparams; k++)
-        for (size_t d = 0; d < ndiffs; d++)
-            for (int i = 0; i < N_PI; i++) {
-                size_t n = 0;
-                for (size_t rep = 0; r->nyears && rep < reps; rep++) {
-                    double diff = r->values[PROJ_IDX(r, a[d], rep, y, i)]
-                                  - r->values[PROJ_IDX(r, b[d], rep, y, i)];
-                    if (isnan(diff))
-                        continue;
-                    x[n] = values[rep * nparams + k];
-                    v[n++] = diff;
-                }
-                double c = n >= 3 ? gsl_stats_spearman(x, 1, v, 1, n, work) : NAN;
-                rho[(k * ndiffs + d) * N_PI + i] = isfinite(c) ? c : NAN;
-            }
-    free(x);
-    free(v);
-    free(work);
-    return 0;
+    double *diff = malloc((reps ? reps : 1) * sizeof *diff);
+    int rc = diff ? 0 : -1;
+    for (size_t d = 0; rc == 0 && d < ndiffs; d++)
+        for (int i = 0; rc == 0 && i < N_PI; i++) {
+            for (size_t rep = 0; rep < reps; rep++)
+                diff[rep] = r->nyears ? r->values[PROJ_IDX(r, a[d], rep, y, i)]
+                                            - r->values[PROJ_IDX(r, b[d], rep, y, i)]
+                                      : NAN;
+            for (size_t k = 0; rc == 0 && k < nparams; k++)
+                if (stats_spearman_defined(values + k, nparams, diff, reps,
+                                           &rho[(k * ndiffs + d) * N_PI + i]) != STATS_OK)
+                    rc = -1;
+        }
+    free(diff);
+    return rc;
 }
 

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_statistics_double.h>
-
 #include "stats/stats_desc.h"
 #include "stats/stats_survival.h"
 
@@ -193,22 +191,13 @@ int summary_sensitivity(const run_results *r, size_t npolicies, size_t reps,
     if (m < 0 || reps < 3)
         return 0;
     double *share = malloc(npolicies * reps * sizeof *share);
-    double *x = malloc(reps * sizeof *x), *d = malloc(reps * sizeof *d);
-    double *work = malloc(2 * reps * sizeof *work);
     size_t *cohort = malloc(npolicies * reps * sizeof *cohort);
-    if (!share || !x || !d || !work || !cohort) {
-        free(share);
-        free(x);
-        free(d);
-        free(work);
-        free(cohort);
-        return -1;
-    }
-    for (size_t p = 0; p < npolicies; p++)
+    int rc = share && cohort ? 0 : -1;
+    for (size_t p = 0; rc == 0 && p < npolicies; p++)
         for (size_t i = 0; i < reps; i++)
             cohort[p * reps + i] = summary_cohort_shares(&r[p * reps + i], &summary_months[m], 1,
                                                          &share[p * reps + i], NULL);
-    for (size_t p = 1; p < npolicies; p++) {
+    for (size_t p = 1; rc == 0 && p < npolicies; p++) {
         double *diff = &share[p * reps];
         for (size_t i = 0; i < reps; i++) {
             size_t c = cohort[i];
@@ -216,28 +205,15 @@ int summary_sensitivity(const run_results *r, size_t npolicies, size_t reps,
                                                  * so equal gains tie exactly */
                 diff[i] = (round(diff[i] * (double)c) - round(share[i] * (double)c)) / (double)c;
             else
-                diff[i] -= share[i];
+                diff[i] -= share[i]; /* NaN for an empty cohort: left out */
         }
-        /* the replications where the difference is defined (an empty
-         * cohort has no share): NaN has no rank */
-        size_t n = 0;
-        for (size_t i = 0; i < reps; i++)
-            if (!isnan(diff[i]))
-                d[n++] = diff[i];
-        for (size_t k = 0; n >= 3 && k < nparams; k++) {
-            size_t j = 0;
-            for (size_t i = 0; i < reps; i++)
-                if (!isnan(diff[i]))
-                    x[j++] = values[i * nparams + k];
-            double v = gsl_stats_spearman(x, 1, d, 1, n, work);
-            rho[k * npolicies + p] = isfinite(v) ? v : NAN;
-        }
+        for (size_t k = 0; rc == 0 && k < nparams; k++)
+            if (stats_spearman_defined(values + k, nparams, diff, reps,
+                                       &rho[k * npolicies + p]) != STATS_OK)
+                rc = -1;
     }
     free(share);
-    free(x);
-    free(d);
-    free(work);
     free(cohort);
-    return 0;
+    return rc;
 }
 

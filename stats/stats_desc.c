@@ -97,3 +97,26 @@ int stats_mean_ci(const double *x, size_t n, double alpha, stats_result *out)
     out->p_value = fmin(1.0, 2.0 * gsl_cdf_tdist_Q(fabs(out->statistic), out->df));
     return STATS_OK;
 }
+
+int stats_spearman_defined(const double *x, size_t x_stride, const double *y, size_t n,
+                           double *rho)
+{
+    *rho = NAN;
+    double *buf = malloc(4 * (n ? n : 1) * sizeof *buf); /* pairs, then GSL's 2n of work */
+    if (!buf)
+        return STATS_ENOMEM;
+    double *xs = buf, *ys = buf + n, *work = buf + 2 * n;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(y[i])) {
+            xs[m] = x[i * x_stride];
+            ys[m++] = y[i];
+        }
+    if (m >= 3) {
+        double v = gsl_stats_spearman(xs, 1, ys, 1, m, work);
+        *rho = isfinite(v) ? v : NAN;
+    }
+    free(buf);
+    return STATS_OK;
+}
+

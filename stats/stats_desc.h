@@ -36,4 +36,11 @@ int stats_quantile(const double *x, size_t n, double prob, double *q);
  * values equal: se = 0, CI [mean, mean], statistic and p NAN). */
 int stats_mean_ci(const double *x, size_t n, double alpha, stats_result *out);
 
+/* Spearman's rank correlation of the pairs (x[i * x_stride], y[i]) where
+ * y[i] is not NaN (an undefined figure has no rank): Pearson's correlation
+ * of their mid-ranks (GSL's gsl_stats_spearman). *rho is NaN with fewer
+ * than 3 such pairs or without spread. Returns STATS_OK or STATS_ENOMEM. */
+int stats_spearman_defined(const double *x, size_t x_stride, const double *y, size_t n,
+                           double *rho);
+
 #endif

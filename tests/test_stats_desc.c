@@ -123,3 +123,21 @@ Test(stats_desc, rejects_degenerate_input)
     NEAR(r.upper, 2.5, 0.0);
     cr_assert(isnan(r.statistic) && isnan(r.p_value));
 }
+
+/* Spearman over the defined pairs: x = 1..5 against y = (10, NaN, 30, 20,
+ * 50) keeps pairs (1,10) (3,30) (4,20) (5,50): ranks (1,1) (2,3) (3,2)
+ * (4,4), rho = 1 - 6 * 2 / (4 * 15) = 0.8 by the no-ties formula. */
+Test(stats_desc, spearman_over_defined_pairs)
+{
+    const double x[10] = { 1, -1, 2, -1, 3, -1, 4, -1, 5, -1 }; /* stride 2 */
+    const double y[5] = { 10, NAN, 30, 20, 50 };
+    double rho = 0;
+    cr_assert_eq(stats_spearman_defined(x, 2, y, 5, &rho), STATS_OK);
+    cr_expect(fabs(rho - 0.8) < 1e-12, "%g", rho);
+    const double few[5] = { 1, NAN, NAN, NAN, 2 };
+    cr_assert_eq(stats_spearman_defined(x, 2, few, 5, &rho), STATS_OK);
+    cr_expect(isnan(rho), "two pairs: %g", rho);
+    const double flat[5] = { 7, 7, 7, 7, 7 };
+    cr_assert_eq(stats_spearman_defined(x, 2, flat, 5, &rho), STATS_OK);
+    cr_expect(isnan(rho), "no spread: %g", rho);
+}
