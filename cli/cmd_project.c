@@ -304,13 +304,6 @@ static cJSON *result_json(const proj_config *pc, const proj_result *r, const unc
     return o;
 }
 
-/* The parameters of replication rep under parameter uncertainty. */
-static int replication_params(size_t rep, model_params *out, void *arg)
-{
-    char err[600];
-    return uncertainty_params(arg, rep, out, err, sizeof err);
-}
-
 int cmd_project(int argc, char **argv)
 {
     const char *config = NULL, *output = NULL;
@@ -397,7 +390,7 @@ int cmd_project(int argc, char **argv)
     proj_spec spec = { .p = &pc->cfg.model, .seed = pc->cfg.seed, .reps = pc->replications,
                        .threads = (int)threads, .first_year = pc->first_year,
                        .last_year = pc->last_year, .benefits = pc->benefits,
-                       .rep_params = drawn ? replication_params : NULL, .rep_params_arg = &plan };
+                       .rep_params = drawn ? plan.params : NULL };
     cli_progress bar;
     cli_progress_start(&bar, "ipsim project", quiet);
     double t0 = cli_now();

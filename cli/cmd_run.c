@@ -54,13 +54,6 @@ static void on_progress(const runset_progress *pr, void *arg)
                         atomic_load(&pr->events));
 }
 
-/* The parameters of replication rep under parameter uncertainty. */
-static int replication_params(size_t rep, model_params *out, void *arg)
-{
-    char err[600];
-    return uncertainty_params(arg, rep, out, err, sizeof err);
-}
-
 int cmd_run(int argc, char **argv)
 {
     const char *config = NULL, *output = NULL;
@@ -153,8 +146,8 @@ int cmd_run(int argc, char **argv)
     progress_ctx pc;
     cli_progress_start(&pc.bar, "ipsim run", quiet);
     double t0 = cli_now();
-    rc = runset_run(&cfg.model, plan.u ? replication_params : NULL, &plan, cfg.seed, nrep,
-                    (int)threads, results,
+    rc = runset_run(&cfg.model, plan.u ? plan.params : NULL, cfg.seed, nrep, (int)threads,
+                    results,
                     pc.bar.enabled ? on_progress : NULL, &pc);
     double wall = cli_now() - t0;
     cli_progress_end(&pc.bar);

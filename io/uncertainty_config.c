@@ -338,12 +338,9 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
 
 void uncertainty_plan_clear(unc_plan *plan)
 {
-    if (plan->lock) {
-        pthread_mutex_destroy(plan->lock);
-        free(plan->lock);
-    }
     free(plan->tree_text);
     free(plan->values);
+    free(plan->params);
     memset(plan, 0, sizeof *plan);
 }
 
@@ -382,12 +379,8 @@ int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_
     plan->tree_text = tree ? jc_print(tree, false) : NULL;
     cJSON_Delete(tree);
     plan->values = u->nparams && reps ? malloc(reps * u->nparams * sizeof *plan->values) : NULL;
-    pthread_mutex_t *lock = malloc(sizeof *lock);
-    if (lock && pthread_mutex_init(lock, NULL) == 0)
-        plan->lock = lock;
-    else
-        free(lock);
-    if (!plan->tree_text || (u->nparams && reps && !plan->values) || !plan->lock) {
+    plan->params = reps ? malloc(reps * sizeof *plan->params) : NULL;
+    if (!plan->tree_text || (u->nparams && reps && (!plan->values || !plan->params))) {
         uncertainty_plan_clear(plan);
         snprintf(err, errlen, "out of memory");
         return CONFIG_NOMEM;
@@ -404,7 +397,7 @@ int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_
             }
             plan->values[r * u->nparams + i] = v;
         }
-    /* every replication's config is checked before anything runs */
+    /* every replication's config is read (so checked) once, before anything runs */
     for (size_t r = 0; r < reps && u->nparams; r++) {
         ipsim_config cfg;
         int rc = load_replication(plan, r, &cfg, err, errlen);
@@ -412,21 +405,8 @@ int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_
             uncertainty_plan_clear(plan);
             return rc;
         }
+        plan->params[r] = cfg.model;
         config_clear(&cfg);
     }
     return CONFIG_OK;
-}
-
-int uncertainty_params(const unc_plan *plan, size_t rep, model_params *out, char *err,
-                       size_t errlen)
-{
-    ipsim_config cfg;
-    pthread_mutex_lock(plan->lock);
-    int rc = load_replication(plan, rep, &cfg, err, errlen);
-    pthread_mutex_unlock(plan->lock);
-    if (rc != CONFIG_OK)
-        return -1;
-    *out = cfg.model;
-    config_clear(&cfg);
-    return 0;
 }

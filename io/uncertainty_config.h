@@ -13,7 +13,6 @@
 #ifndef IPSIM_UNCERTAINTY_CONFIG_H
 #define IPSIM_UNCERTAINTY_CONFIG_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,25 +63,18 @@ typedef struct unc_plan {
     char name[512];         /* the config's name, for messages */
     size_t reps;
     double *values;         /* reps x u->nparams, row-major */
-    pthread_mutex_t *lock;  /* heap; one config read at a time: cJSON's parser writes a
-                             * process-wide error pointer on every call */
+    model_params *params;   /* [reps]: the model parameters of each replication */
 } unc_plan;
 
-/* Draws every replication's values under `seed` and checks each
- * replication's config (u is the section of the config resolved_json
- * comes from). CONFIG_OK; CONFIG_INVALID (a drawn value the config
- * language refuses) or CONFIG_NOMEM with a message in err, the plan empty
- * then. Free with uncertainty_plan_clear. */
+/* Draws every replication's values under `seed` and reads each
+ * replication's config with them into plan->params (u is the section of the
+ * config resolved_json comes from), once, before anything runs.
+ * CONFIG_OK; CONFIG_INVALID (a drawn value the config language refuses) or
+ * CONFIG_NOMEM with a message in err, the plan empty then. Free with
+ * uncertainty_plan_clear. */
 int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_json,
                      const char *config_name, uint64_t seed, size_t reps, char *err,
                      size_t errlen);
-
-/* The model parameters of replication `rep`: the resolved config with the
- * replication's values. Safe to call from several threads at once (the
- * config reads take turns under plan->lock; each is far shorter than a
- * run). 0, or -1 with a message in err. */
-int uncertainty_params(const unc_plan *plan, size_t rep, model_params *out, char *err,
-                       size_t errlen);
 
 void uncertainty_plan_clear(unc_plan *plan);
 

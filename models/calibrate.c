@@ -228,7 +228,7 @@ int calib_evaluate(const calib_problem *pb, const double *x, calib_fit_row *rows
     memset(&p->policy[0], 0, sizeof p->policy[0]);
     snprintf(p->policy[0].name, sizeof p->policy[0].name, "status_quo");
     p->policy[0].kind = POLICY_STATUS_QUO;
-    if (runset_run(p, NULL, NULL, pb->seed, pb->reps, pb->threads, res, NULL, NULL) != 0) {
+    if (runset_run(p, NULL, pb->seed, pb->reps, pb->threads, res, NULL, NULL) != 0) {
         snprintf(err, errlen, "a simulation run failed (out of memory?)");
         goto done;
     }

@@ -166,9 +166,4 @@ typedef struct model_params {
     policy_params policy[MAX_POLICIES];
 } model_params;
 
-/* The model parameters of replication `rep` when they vary by replication
- * (parameter uncertainty, io/uncertainty_config.h), written to *out; 0, or
- * -1 on failure. Called from worker threads. */
-typedef int (*replication_params_fn)(size_t rep, model_params *out, void *arg);
-
 #endif

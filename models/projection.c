@@ -149,13 +149,7 @@ static int run_one(size_t job, void *arg)
 {
     proj_job *js = arg;
     size_t reps = js->s->reps, pol = job / reps, rep = job % reps;
-    model_params drawn; /* lives as long as the run */
-    const model_params *p = js->s->p;
-    if (js->s->rep_params) {
-        if (js->s->rep_params(rep, &drawn, js->s->rep_params_arg) != 0)
-            return -1;
-        p = &drawn;
-    }
+    const model_params *p = js->s->rep_params ? &js->s->rep_params[rep] : js->s->p;
     claimant_run *run = claimant_run_alloc(p, pol, js->s->seed, rep);
     if (!run)
         return -1;

@@ -59,8 +59,7 @@ void projection_benefits(const proj_wages *w, proj_benefits *out);
 
 typedef struct proj_spec {
     const model_params *p;       /* scenarios are p->policy[0..npolicies-1] */
-    replication_params_fn rep_params; /* NULL, or the parameters of each replication */
-    void *rep_params_arg;
+    const model_params *rep_params; /* NULL, or [reps]: each replication's parameters */
     uint64_t seed;
     size_t reps;
     int threads;

@@ -7,8 +7,7 @@
 
 typedef struct runset_job {
     const model_params *p;
-    replication_params_fn rep_params;
-    void *rep_params_arg;
+    const model_params *rep_params; /* [reps] or NULL */
     uint64_t seed;
     size_t reps;
     run_results *results;
@@ -21,13 +20,7 @@ static int run_one(size_t job, void *arg)
 {
     runset_job *js = arg;
     size_t policy = job / js->reps, rep = job % js->reps;
-    model_params drawn; /* lives as long as the run */
-    const model_params *p = js->p;
-    if (js->rep_params) {
-        if (js->rep_params(rep, &drawn, js->rep_params_arg) != 0)
-            return -1;
-        p = &drawn;
-    }
+    const model_params *p = js->rep_params ? &js->rep_params[rep] : js->p;
     claimant_run *run = claimant_run_alloc(p, policy, js->seed, rep);
     if (!run)
         return -1;
@@ -57,11 +50,11 @@ static void relay_progress(size_t done, size_t total, void *arg)
     js->fn(&js->progress, js->fn_arg);
 }
 
-int runset_run(const model_params *p, replication_params_fn rep_params, void *rep_params_arg,
-               uint64_t seed, size_t reps, int threads, run_results *results,
-               runset_progress_fn progress, void *progress_arg)
+int runset_run(const model_params *p, const model_params *rep_params, uint64_t seed,
+               size_t reps, int threads, run_results *results, runset_progress_fn progress,
+               void *progress_arg)
 {
-    runset_job js = { .p = p, .rep_params = rep_params, .rep_params_arg = rep_params_arg,
+    runset_job js = { .p = p, .rep_params = rep_params,
                       .seed = seed, .reps = reps, .results = results,
                       .fn = progress, .fn_arg = progress_arg };
     atomic_init(&js.progress.runs_done, 0);

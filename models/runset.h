@@ -22,11 +22,11 @@ typedef void (*runset_progress_fn)(const runset_progress *pr, void *arg);
 /* Runs all pairs. results must hold npolicies * reps entries; entry
  * p * reps + r receives policy p, replication r (caller clears each with
  * results_clear). With rep_params (NULL: p for every replication), every
- * policy of replication r runs with the parameters it gives for r; they
- * must have p's policies and run settings. Returns 0, or negative if a run
- * failed. */
-int runset_run(const model_params *p, replication_params_fn rep_params, void *rep_params_arg,
-               uint64_t seed, size_t reps, int threads, run_results *results,
-               runset_progress_fn progress, void *progress_arg);
+ * policy of replication r runs with rep_params[r] (parameter uncertainty),
+ * which must have p's policies and run settings. Returns 0, or negative if
+ * a run failed. */
+int runset_run(const model_params *p, const model_params *rep_params, uint64_t seed,
+               size_t reps, int threads, run_results *results, runset_progress_fn progress,
+               void *progress_arg);
 
 #endif
