@@ -82,6 +82,11 @@ bool cli_output_is_input(const char *cmd, const char *option, const char *output
 struct ipsim_config;
 int cli_load_config(const char *cmd, const char *path, struct ipsim_config *cfg);
 
+/* For a command that runs the config's own values (trial, power, bench):
+ * a note on stderr when the config draws parameters per replication, which
+ * only run and project do. */
+void cli_note_fixed_parameters(const char *cmd, const struct ipsim_config *cfg);
+
 /* Default number of threads: the online processors. */
 int cli_default_threads(void);
 

@@ -166,11 +166,14 @@ int cli_load_config(const char *cmd, const char *path, ipsim_config *cfg)
         fprintf(stderr, "ipsim %s: out of memory reading the config\n", cmd);
         return EXIT_FAIL;
     }
-    /* only run and project draw parameters per replication */
-    if (rc == CONFIG_OK && cfg->uncertainty.nparams && strcmp(cmd, "run") != 0)
+    return rc == CONFIG_OK ? EXIT_OK : EXIT_USAGE;
+}
+
+void cli_note_fixed_parameters(const char *cmd, const ipsim_config *cfg)
+{
+    if (cfg->uncertainty.nparams)
         fprintf(stderr, "ipsim %s: note: the config's \"uncertainty\" section is not used here; "
                         "its parameters keep the config's values\n", cmd);
-    return rc == CONFIG_OK ? EXIT_OK : EXIT_USAGE;
 }
 
 int cli_default_threads(void)

@@ -123,6 +123,7 @@ int cmd_bench(int argc, char **argv)
     int rc = cli_load_config("bench", config, &cfg);
     if (rc != EXIT_OK)
         return rc;
+    cli_note_fixed_parameters("bench", &cfg);
     cfg.model.scale = scale;
     cfg.model.horizon_days = (double)years * DAYS_PER_YEAR;
     cfg.model.event_log = false;

@@ -157,6 +157,7 @@ int cmd_power(int argc, char **argv)
     int rc = cli_load_config("power", config, &cfg);
     if (rc != EXIT_OK)
         return rc;
+    cli_note_fixed_parameters("power", &cfg);
     if (have_seed)
         cfg.seed = seed;
     /* the output's /config must reproduce the file: record the overrides */

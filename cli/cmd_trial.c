@@ -169,6 +169,7 @@ int cmd_trial(int argc, char **argv)
     int rc = cli_load_config("trial", config, &cfg);
     if (rc != EXIT_OK)
         return rc;
+    cli_note_fixed_parameters("trial", &cfg);
     if (have_seed)
         cfg.seed = seed;
     /* the output's /config must reproduce the file: record the seed */
