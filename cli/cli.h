@@ -87,6 +87,14 @@ int cli_load_config(const char *cmd, const char *path, struct ipsim_config *cfg)
  * only run and project do. */
 void cli_note_fixed_parameters(const char *cmd, const struct ipsim_config *cfg);
 
+/* The values of parameter uncertainty for reps replications of cfg
+ * (uncertainty_plan; empty without the section), the problem printed as
+ * "ipsim CMD: CONFIG: message". EXIT_OK, EXIT_USAGE (a drawn value the
+ * config refuses) or EXIT_FAIL (out of memory). */
+struct unc_plan;
+int cli_uncertainty_plan(const char *cmd, const struct ipsim_config *cfg, size_t reps,
+                         struct unc_plan *plan);
+
 /* Default number of threads: the online processors. */
 int cli_default_threads(void);
 

@@ -169,6 +169,16 @@ int cli_load_config(const char *cmd, const char *path, ipsim_config *cfg)
     return rc == CONFIG_OK ? EXIT_OK : EXIT_USAGE;
 }
 
+int cli_uncertainty_plan(const char *cmd, const ipsim_config *cfg, size_t reps, unc_plan *plan)
+{
+    char err[1024];
+    int rc = uncertainty_plan(plan, cfg, reps, err, sizeof err);
+    if (rc == CONFIG_OK)
+        return EXIT_OK;
+    fprintf(stderr, "ipsim %s: %s: %s\n", cmd, cfg->source, err);
+    return rc == CONFIG_NOMEM ? EXIT_FAIL : EXIT_USAGE;
+}
+
 void cli_note_fixed_parameters(const char *cmd, const ipsim_config *cfg)
 {
     if (cfg->uncertainty.nparams)

@@ -361,17 +361,12 @@ int cmd_project(int argc, char **argv)
     char err[4600];
     /* parameter uncertainty: every replication's values drawn and checked
      * before anything is written */
-    unc_plan plan = { 0 };
-    if (pc->cfg.uncertainty.nparams) {
-        int ur = uncertainty_plan(&plan, &pc->cfg.uncertainty, pc->cfg.resolved_json,
-                                  pc->cfg.source, pc->cfg.seed, pc->replications, err,
-                                  sizeof err);
-        if (ur != CONFIG_OK) {
-            fprintf(stderr, "ipsim project: %s: %s\n", pc->cfg.source, err);
-            proj_config_clear(pc);
-            free(pc);
-            return ur == CONFIG_NOMEM ? EXIT_FAIL : EXIT_USAGE;
-        }
+    unc_plan plan;
+    rc = cli_uncertainty_plan("project", &pc->cfg, pc->replications, &plan);
+    if (rc != EXIT_OK) {
+        proj_config_clear(pc);
+        free(pc);
+        return rc;
     }
     const unc_plan *drawn = plan.u ? &plan : NULL;
     h5out_target target;

@@ -102,15 +102,11 @@ int cmd_run(int argc, char **argv)
     char outbuf[4096], err[4600];
     /* parameter uncertainty: every replication's values drawn and checked
      * before anything is written */
-    unc_plan plan = { 0 };
-    if (cfg.uncertainty.nparams) {
-        int ur = uncertainty_plan(&plan, &cfg.uncertainty, cfg.resolved_json, cfg.source,
-                                  cfg.seed, cfg.replications, err, sizeof err);
-        if (ur != CONFIG_OK) {
-            fprintf(stderr, "ipsim run: %s: %s\n", cfg.source, err);
-            config_clear(&cfg);
-            return ur == CONFIG_NOMEM ? EXIT_FAIL : EXIT_USAGE;
-        }
+    unc_plan plan;
+    rc = cli_uncertainty_plan("run", &cfg, cfg.replications, &plan);
+    if (rc != EXIT_OK) {
+        config_clear(&cfg);
+        return rc;
     }
     const char *output_option = output ? "-o" : "the default output";
     if (!output) {

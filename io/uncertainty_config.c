@@ -367,20 +367,24 @@ static int load_replication(const unc_plan *plan, size_t rep, ipsim_config *cfg,
     return rc;
 }
 
-int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_json,
-                     const char *config_name, uint64_t seed, size_t reps, char *err,
+int uncertainty_plan(unc_plan *plan, const struct ipsim_config *cfg, size_t reps, char *err,
                      size_t errlen)
 {
     memset(plan, 0, sizeof *plan);
+    const unc_section *u = &cfg->uncertainty;
+    if (u->nparams == 0)
+        return CONFIG_OK;
+    const char *resolved_json = cfg->resolved_json, *config_name = cfg->source;
+    uint64_t seed = cfg->seed;
     plan->u = u;
     plan->reps = reps;
     snprintf(plan->name, sizeof plan->name, "%s", config_name);
     cJSON *tree = tree_without_section(resolved_json);
     plan->tree_text = tree ? jc_print(tree, false) : NULL;
     cJSON_Delete(tree);
-    plan->values = u->nparams && reps ? malloc(reps * u->nparams * sizeof *plan->values) : NULL;
+    plan->values = reps ? malloc(reps * u->nparams * sizeof *plan->values) : NULL;
     plan->params = reps ? malloc(reps * sizeof *plan->params) : NULL;
-    if (!plan->tree_text || (u->nparams && reps && (!plan->values || !plan->params))) {
+    if (!plan->tree_text || (reps && (!plan->values || !plan->params))) {
         uncertainty_plan_clear(plan);
         snprintf(err, errlen, "out of memory");
         return CONFIG_NOMEM;
@@ -398,15 +402,15 @@ int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_
             plan->values[r * u->nparams + i] = v;
         }
     /* every replication's config is read (so checked) once, before anything runs */
-    for (size_t r = 0; r < reps && u->nparams; r++) {
-        ipsim_config cfg;
-        int rc = load_replication(plan, r, &cfg, err, errlen);
+    for (size_t r = 0; r < reps; r++) {
+        ipsim_config rep_cfg;
+        int rc = load_replication(plan, r, &rep_cfg, err, errlen);
         if (rc != CONFIG_OK) {
             uncertainty_plan_clear(plan);
             return rc;
         }
-        plan->params[r] = cfg.model;
-        config_clear(&cfg);
+        plan->params[r] = rep_cfg.model;
+        config_clear(&rep_cfg);
     }
     return CONFIG_OK;
 }

@@ -66,14 +66,15 @@ typedef struct unc_plan {
     model_params *params;   /* [reps]: the model parameters of each replication */
 } unc_plan;
 
-/* Draws every replication's values under `seed` and reads each
- * replication's config with them into plan->params (u is the section of the
- * config resolved_json comes from), once, before anything runs.
- * CONFIG_OK; CONFIG_INVALID (a drawn value the config language refuses) or
- * CONFIG_NOMEM with a message in err, the plan empty then. Free with
- * uncertainty_plan_clear. */
-int uncertainty_plan(unc_plan *plan, const unc_section *u, const char *resolved_json,
-                     const char *config_name, uint64_t seed, size_t reps, char *err,
+struct ipsim_config;
+
+/* Draws every replication's values (reps of them, under cfg's seed) from
+ * cfg's "uncertainty" section and reads each replication's config with them
+ * into plan->params, once, before anything runs. Without the section the
+ * plan stays empty (plan->u NULL). CONFIG_OK; CONFIG_INVALID (a drawn value
+ * the config language refuses) or CONFIG_NOMEM with a message in err, the
+ * plan empty then. Free with uncertainty_plan_clear. */
+int uncertainty_plan(unc_plan *plan, const struct ipsim_config *cfg, size_t reps, char *err,
                      size_t errlen);
 
 void uncertainty_plan_clear(unc_plan *plan);
