@@ -77,10 +77,18 @@ void cli_default_output(const char *config, const char *suffix, const char *fall
 bool cli_output_is_input(const char *cmd, const char *option, const char *output,
                          const char *input, const char *what);
 
-/* Loads CONFIG (NULL: the built-in default) into *cfg, errors printed.
- * Returns EXIT_OK, EXIT_FAIL (out of memory) or EXIT_USAGE (bad config). */
+/* Takes --set PATH=VALUE (see io/config_override.h) into *ov. Returns 1 if
+ * argv[*i] was --set (advancing *i past its value), 0 if not, -1 (error
+ * printed) when the value is missing or there are too many. */
+struct config_overrides;
+int cli_take_set(int argc, char **argv, int *i, struct config_overrides *ov);
+
+/* Loads CONFIG (NULL: the built-in default) into *cfg with the overrides
+ * (NULL: none), errors printed. Returns EXIT_OK, EXIT_FAIL (out of memory)
+ * or EXIT_USAGE (bad config). */
 struct ipsim_config;
-int cli_load_config(const char *cmd, const char *path, struct ipsim_config *cfg);
+int cli_load_config(const char *cmd, const char *path, const struct config_overrides *ov,
+                    struct ipsim_config *cfg);
 
 /* For a command that runs the config's own values (trial, power, bench):
  * a note on stderr when the config draws parameters per replication, which

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "io/config.h"
+#include "io/config_override.h"
 #include "io/h5out.h"
 
 bool cli_parse_u64(const char *cmd, const char *option, const char *text, uint64_t min,
@@ -159,9 +160,24 @@ bool cli_output_is_input(const char *cmd, const char *option, const char *output
     return true;
 }
 
-int cli_load_config(const char *cmd, const char *path, ipsim_config *cfg)
+int cli_take_set(int argc, char **argv, int *i, config_overrides *ov)
 {
-    int rc = config_load(path, cfg, stderr);
+    if (strcmp(argv[*i], "--set") != 0)
+        return 0;
+    const char *v = cli_option_value(argc, argv, i, "PATH=VALUE");
+    if (!v)
+        return -1;
+    if (config_overrides_add(ov, v) != 0) {
+        fprintf(stderr, "ipsim %s: more than %d --set options\n", argv[0], CONFIG_MAX_OVERRIDES);
+        return -1;
+    }
+    return 1;
+}
+
+int cli_load_config(const char *cmd, const char *path, const config_overrides *ov,
+                    ipsim_config *cfg)
+{
+    int rc = config_load_overridden(path, ov, cfg, stderr);
     if (rc == CONFIG_NOMEM) {
         fprintf(stderr, "ipsim %s: out of memory reading the config\n", cmd);
         return EXIT_FAIL;

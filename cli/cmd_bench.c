@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "io/config.h"
+#include "io/config_override.h"
 #include "models/claimant_model.h"
 #include "sim/sim_memory.h"
 #include "sim/sim_rng.h"
@@ -68,12 +69,13 @@ int cmd_bench(int argc, char **argv)
     double scale = 1.0;
     bool json = false;
     bool have_seed = false;
+    config_overrides ov = { 0 };
     int taken;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("Usage: ipsim bench [CONFIG] [--years Y] [--scale X] [--policy NAME] [--seed S]\n"
-                   "                   [--runs N] [--json]\n\n"
+                   "                   [--runs N] [--set PATH=VALUE]... [--json]\n\n"
                    "National-scale benchmark: one replication of one policy (default ips) of\n"
                    "CONFIG (default: built-in scenario) at scale 1 for 20 years, on one thread.\n"
                    "Prints events, events per second, peak memory per person, and the time of\n"
@@ -88,6 +90,8 @@ int cmd_bench(int argc, char **argv)
                    "  --policy NAME the config's policy to run (default ips)\n"
                    "  --seed S      master seed, 0..2^53-1 (default 1, not run.seed)\n"
                    "  --runs N      repeat the identical run N times, 1..100 (default 1)\n"
+                   "  --set PATH=VALUE  override one value of the config (repeatable);\n"
+                   "                see docs/config.md\n"
                    "  --json        print the figures as JSON on stdout\n"
                    "Large arrays use 4 KiB pages; IPSIM_HUGE_PAGES=1 in the environment\n"
                    "requests transparent huge pages (see docs/performance.md).\n");
@@ -98,7 +102,8 @@ int cmd_bench(int argc, char **argv)
         } else if (!strcmp(a, "--runs")) {
             if (!cli_option_u64(argc, argv, &i, 1, 100, &runs))
                 return EXIT_USAGE;
-        } else if ((taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, NULL))) {
+        } else if ((taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, NULL))
+                   || (taken = cli_take_set(argc, argv, &i, &ov))) {
             if (taken < 0)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--scale")) {
@@ -120,7 +125,7 @@ int cmd_bench(int argc, char **argv)
         }
     }
     ipsim_config cfg;
-    int rc = cli_load_config("bench", config, &cfg);
+    int rc = cli_load_config("bench", config, &ov, &cfg);
     if (rc != EXIT_OK)
         return rc;
     cli_note_fixed_parameters("bench", &cfg);

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/report_trial.h"
 #include "io/config.h"
+#include "io/config_override.h"
 #include "io/h5out.h"
 #include "io/h5trial.h"
 #include "models/trial_power.h"
@@ -22,7 +23,8 @@ static void power_usage(FILE *f)
 {
     fprintf(f,
             "Usage: ipsim power [CONFIG] [--reps R] [--n LIST] [--effect LIST] [--seed S]\n"
-            "                   [--threads T] [-o FILE] [--csv FILE] [--force] [--json] [--quiet]\n"
+            "                   [--threads T] [--set PATH=VALUE]... [-o FILE] [--csv FILE] [--force]\n"
+            "                   [--json] [--quiet]\n"
             "\n"
             "Simulates the trial of CONFIG's \"trial\" section R times at each point of a grid\n"
             "and reports, for every outcome and test, the power (share of trials rejecting\n"
@@ -47,6 +49,8 @@ static void power_usage(FILE *f)
             "                 without --force\n"
             "  --csv FILE     also write the power of every grid point and test as CSV,\n"
             "                 one row each (for plotting power curves)\n"
+            "  --set PATH=VALUE  override one value of the config (repeatable), e.g.\n"
+            "                 --set trial.coach_icc=0.02; see docs/config.md\n"
             "  --force        replace existing output files\n"
             "  --json         print the results as JSON on stdout instead of a table\n"
             "  --quiet        no progress bar\n");
@@ -121,6 +125,7 @@ int cmd_power(int argc, char **argv)
     const char *config = NULL, *output = NULL, *csv = NULL;
     uint64_t reps = 0, seed = 0, threads = (uint64_t)cli_default_threads();
     bool have_seed = false, force = false, json = false, quiet = false;
+    config_overrides ov = { 0 };
     double n_list[16], e_list[16];
     size_t nn = 0, ne = 0;
     for (int i = 1; i < argc; i++) {
@@ -128,6 +133,8 @@ int cmd_power(int argc, char **argv)
         int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
         if (taken == 0)
             taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, &threads);
+        if (taken == 0)
+            taken = cli_take_set(argc, argv, &i, &ov);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken)
@@ -154,7 +161,7 @@ int cmd_power(int argc, char **argv)
         }
     }
     ipsim_config cfg;
-    int rc = cli_load_config("power", config, &cfg);
+    int rc = cli_load_config("power", config, &ov, &cfg);
     if (rc != EXIT_OK)
         return rc;
     cli_note_fixed_parameters("power", &cfg);

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/report.h"
+#include "io/config_override.h"
 #include "io/h5out.h"
 #include "io/h5proj.h"
 #include "io/json_check.h"
@@ -21,7 +22,7 @@ static void project_usage(FILE *f)
 {
     fprintf(f,
             "Usage: ipsim project CONFIG -o FILE [--reps N] [--seed S] [--threads T]\n"
-            "                     [--force] [--json] [--quiet]\n"
+            "                     [--set PATH=VALUE]... [--force] [--json] [--quiet]\n"
             "\n"
             "Runs every scenario (policy) of CONFIG for N replications with common random\n"
             "numbers and reports, for each calendar year of its \"projection\" section, the\n"
@@ -36,6 +37,9 @@ static void project_usage(FILE *f)
             "  --seed S           master seed (default: run.seed)\n"
             "  --threads T        worker threads (default: all processors); results do not\n"
             "                     depend on T\n"
+            "  --set PATH=VALUE   override one value of the config (repeatable), e.g.\n"
+            "                     --set policies[2].programme.fidelity.score=85; see\n"
+            "                     docs/config.md\n"
             "  --force            replace an existing output file\n"
             "  --json             print every figure as JSON on stdout instead of tables\n"
             "  --quiet            no progress bar\n");
@@ -133,6 +137,7 @@ static int print_tables(FILE *f, const proj_config *pc, const proj_result *r,
 {
     const model_params *mp = &pc->cfg.model;
     fprintf(f, "ipsim %s project: %s\n", IPSIM_VERSION, pc->cfg.source);
+    report_overrides(f, &pc->cfg);
     if (pc->cfg.description[0])
         fprintf(f, "%s\n", pc->cfg.description);
     fprintf(f, "%zu scenario%s x %zu replication%s from 1 January %.0f, scale %g, seed %llu; "
@@ -271,6 +276,7 @@ static cJSON *result_json(const proj_config *pc, const proj_result *r, const unc
     cJSON_AddStringToObject(o, "version", IPSIM_VERSION);
     cJSON_AddStringToObject(o, "command", "project");
     cJSON_AddStringToObject(o, "config", pc->cfg.source);
+    report_overrides_json(o, &pc->cfg);
     cJSON_AddStringToObject(o, "output", output);
     cJSON_AddItemToObject(o, "seed", jc_exact_u64(pc->cfg.seed));
     cJSON_AddNumberToObject(o, "replications", (double)r->reps);
@@ -309,11 +315,14 @@ int cmd_project(int argc, char **argv)
     const char *config = NULL, *output = NULL;
     uint64_t reps = 0, seed = 0, threads = (uint64_t)cli_default_threads();
     bool have_seed = false, force = false, json = false, quiet = false;
+    config_overrides ov = { 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
         if (taken == 0)
             taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, &threads);
+        if (taken == 0)
+            taken = cli_take_set(argc, argv, &i, &ov);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken)
@@ -339,7 +348,7 @@ int cmd_project(int argc, char **argv)
         fprintf(stderr, "ipsim project: out of memory\n");
         return EXIT_FAIL;
     }
-    int rc = proj_config_load(config, pc, stderr);
+    int rc = proj_config_load_overridden(config, &ov, pc, stderr);
     if (rc != PROJ_OK) {
         free(pc);
         if (rc == PROJ_NOMEM)

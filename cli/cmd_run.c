@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "io/config.h"
+#include "io/config_override.h"
 #include "io/h5out.h"
 #include "io/uncertainty_config.h"
 #include "models/runset.h"
@@ -19,7 +20,7 @@ static void run_usage(FILE *f)
 {
     fprintf(f,
             "Usage: ipsim run [CONFIG] [-o FILE] [--reps N] [--seed S] [--threads T]\n"
-            "                 [--force] [--json] [--event-log] [--quiet]\n"
+            "                 [--set PATH=VALUE]... [--force] [--json] [--event-log] [--quiet]\n"
             "\n"
             "Runs every policy of the scenario in CONFIG (default: the built-in Belgian\n"
             "scenario, configs/belgium_default.json) for N replications and writes one\n"
@@ -37,6 +38,9 @@ static void run_usage(FILE *f)
             "  --seed S           master seed (default: run.seed of the config)\n"
             "  --threads T        worker threads (default: all processors); results do not\n"
             "                     depend on T\n"
+            "  --set PATH=VALUE   override one value of the config (repeatable), e.g.\n"
+            "                     --set policies[2].programme.fidelity.score=85; see\n"
+            "                     docs/config.md\n"
             "  --force            replace an existing output file\n"
             "  --json             print the summary as JSON on stdout instead of a table\n"
             "  --event-log        also store every person's transitions (large)\n"
@@ -59,11 +63,14 @@ int cmd_run(int argc, char **argv)
     const char *config = NULL, *output = NULL;
     uint64_t reps = 0, seed = 0, threads = (uint64_t)cli_default_threads();
     bool have_seed = false, force = false, json = false, quiet = false, event_log = false;
+    config_overrides ov = { 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
         if (taken == 0)
             taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, &threads);
+        if (taken == 0)
+            taken = cli_take_set(argc, argv, &i, &ov);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken)
@@ -81,7 +88,7 @@ int cmd_run(int argc, char **argv)
         }
     }
     ipsim_config cfg;
-    int rc = cli_load_config("run", config, &cfg);
+    int rc = cli_load_config("run", config, &ov, &cfg);
     if (rc != EXIT_OK)
         return rc;
     if (reps)

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/report_trial.h"
 #include "io/config.h"
+#include "io/config_override.h"
 #include "io/h5out.h"
 #include "io/h5trial.h"
 #include "models/claimant.h"
@@ -21,7 +22,7 @@ static void trial_usage(FILE *f)
 {
     fprintf(f,
             "Usage: ipsim trial [CONFIG] [-o FILE] [--csv FILE] [--seed S] [--rep R]\n"
-            "                   [--threads T] [--force] [--json] [--quiet]\n"
+            "                   [--threads T] [--set PATH=VALUE]... [--force] [--json] [--quiet]\n"
             "\n"
             "Simulates one randomised trial of IPS against train-then-place as set out in\n"
             "the config's \"trial\" section (default: the planned Belgian pilot, 1,200\n"
@@ -41,6 +42,9 @@ static void trial_usage(FILE *f)
             "  --rep R            replication number under that seed (default 0); trial R of\n"
             "                     `ipsim power` with the same seed and design\n"
             "  --threads T        threads for the coach-effect pilot (default: all processors)\n"
+            "  --set PATH=VALUE   override one value of the config (repeatable), e.g.\n"
+            "                     --set policies[2].programme.fidelity.score=85; see\n"
+            "                     docs/config.md\n"
             "  --force            replace existing output files\n"
             "  --json             print the results as JSON on stdout instead of a table\n"
             "  --quiet            no progress messages\n");
@@ -133,11 +137,14 @@ int cmd_trial(int argc, char **argv)
     const char *config = NULL, *output = NULL, *csv = NULL;
     uint64_t seed = 0, rep = 0, threads = (uint64_t)cli_default_threads();
     bool have_seed = false, force = false, json = false, quiet = false;
+    config_overrides ov = { 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int taken = cli_take_output_flag(argc, argv, &i, &output, &force, &json, &quiet);
         if (taken == 0)
             taken = cli_take_seed_threads(argc, argv, &i, &seed, &have_seed, &threads);
+        if (taken == 0)
+            taken = cli_take_set(argc, argv, &i, &ov);
         if (taken < 0)
             return EXIT_USAGE;
         if (taken)
@@ -166,7 +173,7 @@ int cmd_trial(int argc, char **argv)
         }
     }
     ipsim_config cfg;
-    int rc = cli_load_config("trial", config, &cfg);
+    int rc = cli_load_config("trial", config, &ov, &cfg);
     if (rc != EXIT_OK)
         return rc;
     cli_note_fixed_parameters("trial", &cfg);

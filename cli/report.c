@@ -249,6 +249,7 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
         return;
     }
     fprintf(f, "ipsim %s: %s\n", IPSIM_VERSION, info->cfg->source);
+    report_overrides(f, info->cfg);
     if (info->cfg->description[0])
         fprintf(f, "%s\n", info->cfg->description);
     fprintf(f, "%zu run%s (%zu polic%s x %zu replication%s), %.3g years from %.0f, scale %g, "
@@ -364,6 +365,7 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
     cJSON_AddStringToObject(o, "program", "ipsim");
     cJSON_AddStringToObject(o, "version", IPSIM_VERSION);
     cJSON_AddStringToObject(o, "config", info->cfg->source);
+    report_overrides_json(o, info->cfg);
     if (info->cfg->description[0])
         cJSON_AddStringToObject(o, "description", info->cfg->description);
     else
@@ -401,4 +403,29 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
         cJSON_AddItemToArray(pols, po);
     }
     report_print_json(f, o);
+}
+
+void report_overrides(FILE *f, const ipsim_config *cfg)
+{
+    if (!cfg->overrides[0])
+        return;
+    fputs("with", f);
+    for (const char *p = cfg->overrides; *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(f, " --set %.*s", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+    fputc('\n', f);
+}
+
+void report_overrides_json(cJSON *o, const ipsim_config *cfg)
+{
+    cJSON *list = cJSON_AddArrayToObject(o, "overrides");
+    for (const char *p = cfg->overrides; list && *p;) {
+        size_t n = strcspn(p, "\n");
+        char item[sizeof cfg->overrides];
+        snprintf(item, sizeof item, "%.*s", (int)n, p);
+        cJSON_AddItemToArray(list, cJSON_CreateString(item));
+        p += n + (p[n] == '\n');
+    }
 }

@@ -50,4 +50,10 @@ void report_cell(FILE *f, const char *text, int width, bool last);
 /* Prints a cJSON tree (formatted) and a newline, then deletes it. */
 void report_print_json(FILE *f, cJSON *tree);
 
+/* The --set values the config was loaded with (see io/config_override.h):
+ * "with --set A --set B" on a line of its own (nothing without any), and
+ * "overrides": [A, B] in a JSON summary ([] without any). */
+void report_overrides(FILE *f, const ipsim_config *cfg);
+void report_overrides_json(cJSON *o, const ipsim_config *cfg);
+
 #endif

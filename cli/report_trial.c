@@ -158,6 +158,7 @@ void report_trial_table(FILE *f, const report_trial_info *r)
     const trial_plan *plan = r->plan;
     fprintf(f, "ipsim %s: simulated trial from %s (replication %zu, seed %llu)\n", IPSIM_VERSION,
             r->cfg->source, r->replication, (unsigned long long)r->seed);
+    report_overrides(f, r->cfg);
     design_lines(f, d, r->people);
     const trial_info *in = r->info;
     fprintf(f, "Received: IPS arm %zu IPS, %zu control, %zu none; control arm %zu control, %zu IPS, "
@@ -239,6 +240,7 @@ void report_trial_json(FILE *f, const report_trial_info *r)
     cJSON_AddStringToObject(o, "version", IPSIM_VERSION);
     cJSON_AddStringToObject(o, "command", "trial");
     cJSON_AddStringToObject(o, "config", r->cfg->source);
+    report_overrides_json(o, r->cfg);
     cJSON_AddStringToObject(o, "output", r->output);
     if (r->csv)
         cJSON_AddStringToObject(o, "csv", r->csv);
@@ -310,6 +312,7 @@ void report_power_table(FILE *f, const report_power_info *r)
     const trial_design *d0 = &pw->design[0];
     fprintf(f, "ipsim %s: simulated power from %s (%zu replications per point, seed %llu)\n",
             IPSIM_VERSION, r->cfg->source, pw->reps, (unsigned long long)pw->seed);
+    report_overrides(f, r->cfg);
     design_lines(f, d0, NULL);
     fprintf(f, "%zu grid point%s x %zu replication%s in %.2f s on %d thread%s (pilot %.2f s). "
             "Output: %s%s%s\n", pw->npoints, pw->npoints == 1 ? "" : "s", pw->reps,
@@ -404,6 +407,7 @@ void report_power_json(FILE *f, const report_power_info *r)
     cJSON_AddStringToObject(o, "version", IPSIM_VERSION);
     cJSON_AddStringToObject(o, "command", "power");
     cJSON_AddStringToObject(o, "config", r->cfg->source);
+    report_overrides_json(o, r->cfg);
     cJSON_AddStringToObject(o, "output", r->output);
     if (r->csv)
         cJSON_AddStringToObject(o, "csv", r->csv);

@@ -2,19 +2,22 @@
  * tree through the config reader; see config_tree.h. */
 #include "io/config_tree.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-cJSON *config_tree_find(cJSON *root, const char *path, char *why, size_t whylen)
+/* Walks `path` from root to *node, whose parent goes to *parent (NULL for
+ * the root). With `create`, a missing object member is added as an empty
+ * object. CONFIG_OK; CONFIG_INVALID with the reason in why; CONFIG_NOMEM. */
+static int walk(cJSON *root, const char *path, bool create, cJSON **node, cJSON **parent,
+                char *why, size_t whylen)
 {
-    cJSON *node = root;
+    cJSON *at = root, *up = NULL;
     const char *p = path;
     char key[128];
     if (!*p) {
         snprintf(why, whylen, "the path is empty");
-        return NULL;
+        return CONFIG_INVALID;
     }
     while (*p) {
         if (*p == '[') {
@@ -22,19 +25,20 @@ cJSON *config_tree_find(cJSON *root, const char *path, char *why, size_t whylen)
             long idx = strtol(p + 1, &end, 10);
             if (end == p + 1 || *end != ']' || idx < 0) {
                 snprintf(why, whylen, "bad array index at '%s'", p);
-                return NULL;
+                return CONFIG_INVALID;
             }
-            if (!cJSON_IsArray(node)) {
+            if (!cJSON_IsArray(at)) {
                 snprintf(why, whylen, "'%.*s' is not an array", (int)(p - path), path);
-                return NULL;
+                return CONFIG_INVALID;
             }
-            cJSON *next = cJSON_GetArrayItem(node, (int)idx);
+            cJSON *next = cJSON_GetArrayItem(at, (int)idx);
             if (!next) {
                 snprintf(why, whylen, "'%.*s' has %d elements, index %ld is out of range",
-                         (int)(p - path), path, cJSON_GetArraySize(node), idx);
-                return NULL;
+                         (int)(p - path), path, cJSON_GetArraySize(at), idx);
+                return CONFIG_INVALID;
             }
-            node = next;
+            up = at;
+            at = next;
             p = end + 1;
             if (*p == '.')
                 p++;
@@ -43,25 +47,55 @@ cJSON *config_tree_find(cJSON *root, const char *path, char *why, size_t whylen)
         size_t n = strcspn(p, ".[");
         if (n == 0 || n >= sizeof key) {
             snprintf(why, whylen, "empty or too long key at '%s'", p);
-            return NULL;
+            return CONFIG_INVALID;
         }
         memcpy(key, p, n);
         key[n] = 0;
-        if (!cJSON_IsObject(node)) {
+        if (!cJSON_IsObject(at)) {
             snprintf(why, whylen, "'%.*s' is not an object", (int)(p - path - 1), path);
-            return NULL;
+            return CONFIG_INVALID;
         }
-        cJSON *next = cJSON_GetObjectItemCaseSensitive(node, key);
+        cJSON *next = cJSON_GetObjectItemCaseSensitive(at, key);
+        if (!next && create && !(next = cJSON_AddObjectToObject(at, key))) {
+            snprintf(why, whylen, "out of memory");
+            return CONFIG_NOMEM;
+        }
         if (!next) {
             snprintf(why, whylen, "no key '%s' at '%.*s'", key, (int)(p - path), path);
-            return NULL;
+            return CONFIG_INVALID;
         }
-        node = next;
+        up = at;
+        at = next;
         p += n;
         if (*p == '.')
             p++;
     }
-    return node;
+    *node = at;
+    *parent = up;
+    return CONFIG_OK;
+}
+
+cJSON *config_tree_find(cJSON *root, const char *path, char *why, size_t whylen)
+{
+    cJSON *node, *parent;
+    return walk(root, path, false, &node, &parent, why, whylen) == CONFIG_OK ? node : NULL;
+}
+
+int config_tree_set(cJSON *root, const char *path, cJSON *value, char *why, size_t whylen)
+{
+    cJSON *node, *parent;
+    int rc = walk(root, path, true, &node, &parent, why, whylen);
+    /* an object member's replacement takes over the member's name */
+    if (rc == CONFIG_OK
+        && !(cJSON_IsObject(parent)
+                 ? cJSON_ReplaceItemInObjectCaseSensitive(parent, node->string, value)
+                 : cJSON_ReplaceItemViaPointer(parent, node, value))) {
+        snprintf(why, whylen, "out of memory");
+        rc = CONFIG_NOMEM;
+    }
+    if (rc != CONFIG_OK)
+        cJSON_Delete(value);
+    return rc;
 }
 
 size_t config_tree_path_list(jc_ctx *ctx, const cJSON *o, const char *p, size_t max,
@@ -88,25 +122,6 @@ size_t config_tree_path_list(jc_ctx *ctx, const cJSON *o, const char *p, size_t 
     return n;
 }
 
-/* Drops the "FILE:LINE:COL: " of a message about the edited (one-line,
- * machine-written) text: the location means nothing to the user. */
-static const char *without_location(const char *msg, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(msg, name, n) != 0 || msg[n] != ':')
-        return msg;
-    const char *p = msg + n + 1;
-    for (int field = 0; field < 2; field++) {
-        if (!isdigit((unsigned char)*p))
-            return msg;
-        while (isdigit((unsigned char)*p))
-            p++;
-        if (*p++ != ':')
-            return msg;
-    }
-    return *p == ' ' ? p + 1 : msg;
-}
-
 int config_tree_load(const cJSON *tree, const char *name, ipsim_config *cfg, char *err,
                      size_t errlen)
 {
@@ -125,7 +140,7 @@ int config_tree_load(const cJSON *tree, const char *name, ipsim_config *cfg, cha
     int rc = config_load_text(name, text, strlen(text), cfg, mem);
     fclose(mem);
     if (rc != CONFIG_OK) {
-        const char *first = without_location(msg ? msg : "invalid config", name);
+        const char *first = jc_strip_location(msg ? msg : "invalid config", name);
         snprintf(err, errlen, "%.*s", (int)strcspn(first, "\n"), first);
     }
     free(text);

@@ -1,7 +1,7 @@
 /* config_tree: numbers of a resolved config addressed by JSON paths, and
- * the config an edited tree gives. ipsim calibrate writes its trial values
- * and the "uncertainty" section its drawn values this way, so every check of
- * the config language applies to them.
+ * the config an edited tree gives. ipsim calibrate writes its trial values,
+ * the "uncertainty" section its drawn values and --set its overrides this
+ * way, so every check of the config language applies to them.
  */
 #ifndef IPSIM_CONFIG_TREE_H
 #define IPSIM_CONFIG_TREE_H
@@ -15,6 +15,12 @@
  * separated by dots, array indices in brackets), or NULL with the reason in
  * why when a step does not exist. */
 cJSON *config_tree_find(cJSON *root, const char *path, char *why, size_t whylen);
+
+/* Puts `value` (taken over, freed on failure too) at such a path: it
+ * replaces what is there, and a missing object member is added, with any
+ * missing objects on the way (array elements must exist). CONFIG_OK;
+ * CONFIG_INVALID with the reason in why; CONFIG_NOMEM. */
+int config_tree_set(cJSON *root, const char *path, cJSON *value, char *why, size_t whylen);
 
 /* The "path" member of object o (at JSON path p): one path string, or a
  * list of 1 to max of them (which share one value), into list[] (the items

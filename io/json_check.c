@@ -6,6 +6,7 @@
  */
 #include "io/json_check.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -1703,6 +1704,23 @@ bool jc_shares(jc_ctx *ctx, const cJSON *obj, const char *path, const char *key,
     }
     free(full);
     return ok;
+}
+
+const char *jc_strip_location(const char *msg, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(msg, name, n) != 0 || msg[n] != ':')
+        return msg;
+    const char *p = msg + n + 1;
+    for (int field = 0; field < 2; field++) {
+        if (!isdigit((unsigned char)*p))
+            return msg;
+        while (isdigit((unsigned char)*p))
+            p++;
+        if (*p++ != ':')
+            return msg;
+    }
+    return *p == ' ' ? p + 1 : msg;
 }
 
 const char *jc_join(char *buf, size_t size, const char *path, const char *key)

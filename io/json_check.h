@@ -61,6 +61,12 @@ typedef struct jc_sink {
  * stream still gets every line). */
 int jc_report_errors(const jc_ctx *ctx, const jc_sink *sink);
 
+/* The message without the "FILE:LINE:COL: " that names a place in the text
+ * of `name`: for messages about a machine-written text (a config edited by
+ * the program), whose lines and columns mean nothing to the user. Messages
+ * without such a prefix are returned as they are. */
+const char *jc_strip_location(const char *msg, const char *name);
+
 /* Line and column (1-based) where the value at `path` starts in the text;
  * 0 on success, -1 if the path cannot be found. */
 int jc_locate(const jc_ctx *ctx, const char *path, int *line, int *col);

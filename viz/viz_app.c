@@ -18,6 +18,7 @@
 #include <SDL.h>
 
 #include "io/config.h"
+#include "io/config_override.h"
 #include "viz/viz_layout.h"
 #include "viz/viz_present.h"
 #include "viz/viz_render.h"
@@ -36,6 +37,7 @@ static const double speeds[] = { 7, 14, DAYS_PER_MONTH, 2 * DAYS_PER_MONTH, 3 * 
 
 typedef struct viz_options {
     const char *config;
+    config_overrides overrides; /* --set PATH=VALUE */
     viz_scene_options scene;
     bool seed_set;
     double speed;
@@ -88,6 +90,8 @@ static void usage(FILE *f)
             "  --bench         render --frames frames headless, as fast as possible, with the\n"
             "                  software renderer and print frames per second\n"
             "  --window        with --bench: render into a window instead (needs a display)\n"
+            "  --set PATH=VALUE  override one value of the config (repeatable), e.g.\n"
+            "                  --set policies[2].programme.fidelity.score=60; see docs/config.md\n"
             "\n"
             "Keys: space pause, + - speed, r restart with a new seed, 1 2 3 scenarios,\n"
             "c chart population, f full screen, s screenshot (BMP), h help, q or Esc quit.\n"
@@ -216,6 +220,13 @@ static int parse_options(int argc, char **argv, viz_options *o)
             o->bench = true;
         } else if (!strcmp(a, "--window")) {
             o->window_bench = true;
+        } else if (!strcmp(a, "--set")) {
+            if (!(v = need_value(argc, argv, &i)))
+                return VIZ_EXIT_USAGE;
+            if (config_overrides_add(&o->overrides, v) != 0) {
+                fprintf(stderr, "ipsim viz: more than %d --set options\n", CONFIG_MAX_OVERRIDES);
+                return VIZ_EXIT_USAGE;
+            }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "ipsim viz: unknown option '%s' (see ipsim viz --help)\n", a);
             return VIZ_EXIT_USAGE;
@@ -281,7 +292,7 @@ typedef struct viz_app {
 
 static int app_load(viz_app *app)
 {
-    int rc = config_load(app->opt.config, &app->cfg, stderr);
+    int rc = config_load_overridden(app->opt.config, &app->opt.overrides, &app->cfg, stderr);
     if (rc != CONFIG_OK)
         return rc == CONFIG_NOMEM ? VIZ_EXIT_FAIL : VIZ_EXIT_USAGE;
     app->cfg_loaded = true;

@@ -1,0 +1,46 @@
+/* config_override: command-line overrides of a config, "--set PATH=VALUE".
+ *
+ * PATH addresses the resolved config (the file merged over the built-in
+ * default, as an output file stores it under /config), with keys separated
+ * by dots and array elements in brackets: "run.years",
+ * "policies[2].programme.fidelity.score". VALUE is JSON (15, 0.3, true,
+ * [1,2], {"score":85}, "text"); anything that does not read as JSON is
+ * taken as a string (ips_fair). The file is read and checked first, so its
+ * own problems keep their FILE:LINE:COL; then the overrides are applied in
+ * order (a later one wins) and the result is checked again as a whole by
+ * the same reader, its problems reported as "FILE with --set: PATH: ...".
+ */
+#ifndef IPSIM_CONFIG_OVERRIDE_H
+#define IPSIM_CONFIG_OVERRIDE_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "io/config.h"
+#include "io/proj_config.h"
+
+/* The overrides of one command line, in order. */
+#define CONFIG_MAX_OVERRIDES 64
+typedef struct config_overrides {
+    const char *set[CONFIG_MAX_OVERRIDES]; /* "PATH=VALUE", not copied */
+    size_t n;
+} config_overrides;
+
+/* Adds one "PATH=VALUE" (kept by pointer); -1 when CONFIG_MAX_OVERRIDES are
+ * already there. */
+int config_overrides_add(config_overrides *ov, const char *set);
+
+/* The resolved config text with the n overrides applied, as one line of JSON
+ * into *text (heap; the caller frees). CONFIG_OK; CONFIG_INVALID with the
+ * reason, naming the override, in err; CONFIG_NOMEM. */
+int config_override_text(const char *resolved_json, const char *const *sets, size_t n,
+                         char **text, char *err, size_t errlen);
+
+/* config_load and proj_config_load followed by the overrides (NULL or
+ * none: the plain load). Problems go to err; the return codes are the
+ * loaders'. */
+int config_load_overridden(const char *path, const config_overrides *ov, ipsim_config *cfg,
+                           FILE *err);
+int proj_config_load_overridden(const char *path, const config_overrides *ov, proj_config *pc,
+                                FILE *err);
+
+#endif

@@ -1,0 +1,222 @@
+/* Tests of --set PATH=VALUE (io/config_override.c): the edit of the
+ * resolved config, its checks by the config reader, and the commands that
+ * take it. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <hdf5.h>
+#include <cjson/cJSON.h>
+
+#include "io/config_override.h"
+#include "io/config_tree.h"
+#include "test_util.h"
+
+/* The number at `path` of a config text (NAN when absent). */
+static double number_at(const char *text, const char *path)
+{
+    cJSON *tree = cJSON_Parse(text);
+    char why[256];
+    cJSON *v = tree ? config_tree_find(tree, path, why, sizeof why) : NULL;
+    double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    cJSON_Delete(tree);
+    return x;
+}
+
+static const char *const base_text =
+    "{\"run\": {\"years\": 10, \"seed\": 1}, \"policies\": [{\"name\": \"a\"}, "
+    "{\"name\": \"b\", \"programme\": {\"fidelity\": {\"score\": 100}}}]}";
+
+Test(config_override, sets_numbers_strings_objects_and_new_members)
+{
+    const char *sets[] = { "run.years=3", "policies[1].programme.fidelity.score=85.5",
+                           "policies[0].name=status_quo", "run.note={\"who\": [1, 2]}",
+                           "extra.deep.key=0.1", "policies[1].name=\"quoted\"",
+                           "run.years=4" /* a later one wins */ };
+    char *text = NULL, err[512];
+    cr_assert_eq(config_override_text(base_text, sets, 7, &text, err, sizeof err), CONFIG_OK,
+                 "%s", err);
+    cr_expect_eq(number_at(text, "run.years"), 4);
+    cr_expect_eq(number_at(text, "run.seed"), 1);
+    cr_expect_eq(number_at(text, "policies[1].programme.fidelity.score"), 85.5);
+    cr_expect_eq(number_at(text, "run.note.who[1]"), 2);
+    cr_expect_eq(number_at(text, "extra.deep.key"), 0.1); /* read back exactly */
+    cJSON *tree = cJSON_Parse(text);
+    char why[128];
+    cJSON *name0 = config_tree_find(tree, "policies[0].name", why, sizeof why);
+    cJSON *name1 = config_tree_find(tree, "policies[1].name", why, sizeof why);
+    cr_expect(cJSON_IsString(name0) && !strcmp(name0->valuestring, "status_quo"));
+    cr_expect(cJSON_IsString(name1) && !strcmp(name1->valuestring, "quoted"));
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(tree, "policies")), 2);
+    cJSON_Delete(tree);
+    free(text);
+}
+
+Test(config_override, bad_overrides_name_the_override_and_the_reason)
+{
+    struct { const char *set, *expect; } cases[] = {
+        { "run.years", "expected PATH=VALUE" },
+        { "=3", "expected PATH=VALUE" },
+        { "policies[2].name=x", "'policies' has 2 elements, index 2 is out of range" },
+        { "run.years.x=1", "'run.years' is not an object" },
+        { "run[0]=1", "'run' is not an array" },
+        { "policies[x].name=1", "bad array index" },
+        { "run..years=1", "empty or too long key" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *text = NULL, err[512];
+        const char *sets[] = { "run.years=3", cases[i].set };
+        cr_expect_eq(config_override_text(base_text, sets, 2, &text, err, sizeof err),
+                     CONFIG_INVALID, "%s", cases[i].set);
+        cr_expect_null(text);
+        cr_expect(strstr(err, cases[i].set) && strstr(err, cases[i].expect), "%s -> %s",
+                  cases[i].set, err);
+    }
+}
+
+Test(config_override, load_applies_and_checks_the_overrides)
+{
+    config_overrides ov = { 0 };
+    config_overrides_add(&ov, "run.years=3");
+    config_overrides_add(&ov, "policies[2].programme.fidelity.score=85");
+    ipsim_config cfg;
+    cr_assert_eq(config_load_overridden(NULL, &ov, &cfg, stderr), CONFIG_OK);
+    cr_expect_float_eq(cfg.model.horizon_days, 3 * DAYS_PER_YEAR, 1e-9);
+    cr_expect_eq(number_at(cfg.resolved_json, "policies[2].programme.fidelity.score"), 85);
+    cr_expect_str_eq(cfg.overrides, "run.years=3\npolicies[2].programme.fidelity.score=85");
+    cr_expect_str_eq(cfg.source, "built-in default");
+    config_clear(&cfg);
+
+    /* without overrides: the plain load, nothing noted */
+    cr_assert_eq(config_load_overridden(NULL, NULL, &cfg, stderr), CONFIG_OK);
+    cr_expect_str_eq(cfg.overrides, "");
+    cr_expect_float_eq(cfg.model.horizon_days, number_at(cfg.resolved_json, "run.years")
+                                                    * DAYS_PER_YEAR, 1e-9);
+    config_clear(&cfg);
+}
+
+/* Runs config_load_overridden on `path` and returns what it printed. */
+static int load_messages(const char *path, const config_overrides *ov, char *msg, size_t len)
+{
+    FILE *f = fmemopen(msg, len, "w");
+    ipsim_config cfg;
+    int rc = config_load_overridden(path, ov, &cfg, f);
+    fclose(f);
+    if (rc == CONFIG_OK)
+        config_clear(&cfg);
+    return rc;
+}
+
+Test(config_override, a_refused_value_is_reported_as_coming_from_set)
+{
+    char msg[2048] = "";
+    config_overrides ov = { 0 };
+    config_overrides_add(&ov, "policies[2].programme.fidelity.score=130");
+    config_overrides_add(&ov, "run.yeras=3");
+    config_overrides_add(&ov, "run.scale=ten");
+    cr_assert_eq(load_messages(NULL, &ov, msg, sizeof msg), CONFIG_INVALID);
+    cr_expect(strstr(msg, "built-in default with --set: policies[2].programme.fidelity.score: "
+                          "130 is outside 25..125"), "%s", msg);
+    cr_expect(strstr(msg, "built-in default with --set: run: unknown key 'yeras'; did you mean "
+                          "'years'?"), "%s", msg);
+    cr_expect(strstr(msg, "built-in default with --set: run.scale:"), "%s", msg);
+}
+
+Test(config_override, the_file_is_checked_first_with_its_own_locations)
+{
+    char dir[64], path[128], msg[2048] = "";
+    cr_assert(tu_tmpdir(dir));
+    snprintf(path, sizeof path, "%s/bad.json", dir);
+    tu_write_file(path, "{\n  \"run\": {\"years\": -1}\n}\n");
+    config_overrides ov = { 0 };
+    config_overrides_add(&ov, "run.years=3"); /* would mend it, but the file is wrong */
+    cr_assert_eq(load_messages(path, &ov, msg, sizeof msg), CONFIG_INVALID);
+    char expect[256];
+    snprintf(expect, sizeof expect, "%s:2:20: run.years:", path);
+    cr_expect(strstr(msg, expect), "%s", msg);
+    cr_expect_null(strstr(msg, "--set"), "%s", msg);
+    unlink(path);
+    rmdir(dir);
+}
+
+Test(config_override, projection_sections_take_overrides)
+{
+    config_overrides ov = { 0 };
+    config_overrides_add(&ov, "projection.last_year=2020");
+    config_overrides_add(&ov, "projection.replications=3");
+    proj_config *pc = calloc(1, sizeof *pc);
+    char path[512];
+    snprintf(path, sizeof path, "%s/configs/projection_2035.json", IPSIM_SOURCE_DIR);
+    cr_assert_eq(proj_config_load_overridden(path, &ov, pc, stderr), PROJ_OK);
+    cr_expect_eq(pc->last_year, 2020);
+    cr_expect_eq(pc->replications, 3);
+    proj_config_clear(pc);
+    char msg[2048] = "";
+    FILE *f = fmemopen(msg, sizeof msg, "w");
+    config_overrides bad = { 0 };
+    config_overrides_add(&bad, "projection.last_year=1990");
+    cr_expect_eq(proj_config_load_overridden(path, &bad, pc, f), PROJ_INVALID);
+    fclose(f);
+    cr_expect(strstr(msg, "with --set: projection.last_year: 1990 is before first_year"), "%s",
+              msg);
+    free(pc);
+}
+
+/* The string attribute `name` of the file's root, into buf. */
+static bool root_attribute(const char *file, const char *name, char *buf, size_t len)
+{
+    hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t a = f >= 0 ? H5Aopen(f, name, H5P_DEFAULT) : -1;
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    bool ok = t >= 0 && H5Tget_size(t) <= len && H5Aread(a, t, buf) >= 0;
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    if (f >= 0)
+        H5Fclose(f);
+    return ok;
+}
+
+Test(config_override, run_records_the_overrides_and_refuses_bad_ones_without_output)
+{
+    char dir[64], out_path[128], args[512], out[8192], err[4096], attr[1024];
+    cr_assert(tu_tmpdir(dir));
+    snprintf(out_path, sizeof out_path, "%s/r.h5", dir);
+    snprintf(args, sizeof args,
+             "run --reps 1 --threads 1 --quiet --set run.years=1 --set run.scale=0.002 "
+             "--set 'policies[2].programme.fidelity.score=70' -o %s", out_path);
+    cr_assert_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(out, "with --set run.years=1 --set run.scale=0.002 --set "
+                          "policies[2].programme.fidelity.score=70\n"), "%s", out);
+    cr_expect(strstr(out, "1 year from 2017, scale 0.002") || strstr(out, "1 years from 2017"),
+              "%s", out);
+    cr_assert(root_attribute(out_path, "config_overrides", attr, sizeof attr));
+    cr_expect_str_eq(attr, "run.years=1\nrun.scale=0.002\n"
+                           "policies[2].programme.fidelity.score=70");
+    unlink(out_path);
+
+    snprintf(args, sizeof args, "run --quiet --set run.years=0 -o %s", out_path);
+    cr_expect_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 2);
+    cr_expect(strstr(err, "built-in default with --set: run.years:"), "%s", err);
+    cr_expect_not(tu_file_exists(out_path));
+    snprintf(args, sizeof args, "run --quiet --set -o %s", out_path);
+    cr_expect_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 2);
+    cr_expect(strstr(err, "--set needs PATH=VALUE"), "%s", err);
+    cr_expect_not(tu_file_exists(out_path));
+    rmdir(dir);
+}
+
+Test(config_override, every_scenario_command_takes_set)
+{
+    char out[16384], err[4096];
+    /* a refused override stops each command before it writes anything */
+    const char *cmds[] = { "trial", "power", "bench", "project " IPSIM_SOURCE_DIR
+                                                      "/configs/projection_2035.json -o x.h5" };
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        char args[512];
+        snprintf(args, sizeof args, "%s --set run.scale=-1", cmds[i]);
+        cr_expect_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 2, "%s", cmds[i]);
+        cr_expect(strstr(err, "with --set: run.scale:"), "%s: %s", cmds[i], err);
+    }
+    cr_expect_eq(tu_run_ipsim("bench --scale 0.002 --years 1 --json --set run.years=1", out,
+                              sizeof out, err, sizeof err), 0, "%s", err);
+}
