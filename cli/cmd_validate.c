@@ -102,7 +102,7 @@ static bool only_uncertainty_errors(const cJSON *errors)
 
 static void validate_usage(void)
 {
-    printf("Usage: ipsim validate FILE [--json]\n\n"
+    printf("Usage: ipsim validate FILE [--json | --resolved]\n\n"
            "Checks FILE against the config language (docs/config.md): JSON syntax,\n"
            "known keys, types and ranges of the scenario and of its \"trial\" and\n"
            "\"uncertainty\" sections (read with it), and its \"projection\" and \"calibration\"\n"
@@ -116,7 +116,26 @@ static void validate_usage(void)
            "           \"errors\"} on stdout (\"policies\" only when valid; a targets file\n"
            "           gives \"targets\", their number, instead of \"sections\" and\n"
            "           \"policies\"); each error is {\"file\", \"line\", \"col\", \"path\",\n"
-           "           \"message\"} (the problems still go to stderr as well)\n");
+           "           \"message\"} (the problems still go to stderr as well)\n"
+           "  --resolved  print the resolved config on stdout instead (FILE merged over\n"
+           "           the built-in default, as output files store it under /config):\n"
+           "           every value a run uses, at the paths --set takes\n");
+}
+
+/* --resolved: the resolved config, formatted, on stdout. CONFIG_OK or
+ * CONFIG_NOMEM (message printed). */
+static int print_resolved(const ipsim_config *cfg)
+{
+    cJSON *tree = cJSON_Parse(cfg->resolved_json);
+    char *text = tree ? jc_print(tree, true) : NULL;
+    cJSON_Delete(tree);
+    if (!text) {
+        fprintf(stderr, "ipsim validate: out of memory\n");
+        return CONFIG_NOMEM;
+    }
+    printf("%s\n", text);
+    free(text);
+    return CONFIG_OK;
 }
 
 /* The human lines of a valid file: its figures and each section's state. */
@@ -148,13 +167,15 @@ static void print_valid(const char *file, const ipsim_config *cfg, const int sta
 int cmd_validate(int argc, char **argv)
 {
     const char *file = NULL;
-    bool json = false;
+    bool json = false, resolved = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             validate_usage();
             return EXIT_OK;
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
+        } else if (!strcmp(argv[i], "--resolved")) {
+            resolved = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "ipsim validate: unknown option '%s'\n", argv[i]);
             return EXIT_USAGE;
@@ -169,6 +190,11 @@ int cmd_validate(int argc, char **argv)
         fprintf(stderr, "ipsim validate: missing FILE (see ipsim validate --help)\n");
         return EXIT_USAGE;
     }
+    if (json && resolved) {
+        fprintf(stderr, "ipsim validate: --json and --resolved both print on stdout; choose "
+                        "one\n");
+        return EXIT_USAGE;
+    }
     /* the file is read once (it may be a pipe); every check uses that text */
     jc_ctx *raw = jc_parse_file(file);
     cJSON *errors = json ? cJSON_CreateArray() : NULL;
@@ -180,6 +206,13 @@ int cmd_validate(int argc, char **argv)
     jc_sink sink = { stderr, errors };
     const cJSON *root = jc_root(raw);
     if (cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "ipsim_targets")) {
+        if (resolved) {
+            jc_free(raw);
+            cJSON_Delete(errors);
+            fprintf(stderr, "ipsim validate: %s is a targets file; --resolved prints a "
+                            "config\n", file);
+            return EXIT_USAGE;
+        }
         int status = validate_targets(file, raw, json, errors);
         jc_free(raw);
         return status;
@@ -240,8 +273,10 @@ int cmd_validate(int argc, char **argv)
     }
     if (rc != CONFIG_OK)
         return EXIT_USAGE;
-    if (!json)
+    if (resolved)
+        rc = print_resolved(&cfg);
+    else if (!json)
         print_valid(file, &cfg, state);
     config_clear(&cfg);
-    return EXIT_OK;
+    return rc == CONFIG_OK ? EXIT_OK : EXIT_FAIL;
 }

@@ -220,3 +220,23 @@ Test(config_override, every_scenario_command_takes_set)
     cr_expect_eq(tu_run_ipsim("bench --scale 0.002 --years 1 --json --set run.years=1", out,
                               sizeof out, err, sizeof err), 0, "%s", err);
 }
+
+Test(config_override, validate_prints_the_resolved_config_at_the_paths_set_takes)
+{
+    static char out[262144];
+    char err[4096], args[512];
+    snprintf(args, sizeof args, "validate %s/configs/ips_uncertainty.json --resolved",
+             IPSIM_SOURCE_DIR);
+    cr_assert_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 0, "%s", err);
+    /* the file states only what differs; the resolved config has every value */
+    cr_expect_eq(number_at(out, "run.replications"), 40);
+    cr_expect_eq(number_at(out, "population.stock.people"), 465358);
+    cr_expect(number_at(out, "policies[2].programme.fidelity.score") >= 25);
+    ipsim_config cfg;
+    cr_assert_eq(config_load_text("resolved", out, strlen(out), &cfg, stderr), CONFIG_OK);
+    config_clear(&cfg);
+    snprintf(args, sizeof args, "validate %s/configs/ips_uncertainty.json --resolved --json",
+             IPSIM_SOURCE_DIR);
+    cr_expect_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 2);
+    cr_expect(strstr(err, "choose one"), "%s", err);
+}
