@@ -2,9 +2,11 @@
  * the shipped configs is replaced in turn by extreme and odd values, and by
  * values of the wrong type. The reader must refuse or accept each without
  * crashing (the suite also runs under AddressSanitizer and UBSan); a refusal
- * must name the path; and every accepted scenario must simulate: each
- * policy runs two years at a small scale to its horizon within an event
- * budget, with its counters consistent (claimant_run_check). */
+ * must say why ("path: message"); every accepted scenario must simulate:
+ * each policy runs two years at a small scale to its horizon within an
+ * event budget, with its counters consistent (claimant_run_check); and every
+ * accepted trial design must run and be analysed, or be refused with a
+ * reason. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <cjson/cJSON.h>
