@@ -1406,11 +1406,11 @@ static bool require_object(jc_ctx *ctx, const cJSON *obj, const char *path)
     return false;
 }
 
-/* "source" and "note" with string values document a config and are allowed
- * in every object. */
+/* "source" and "note" document a config and are allowed in every object,
+ * with a string value. */
 static bool is_doc_key(const cJSON *m)
 {
-    return cJSON_IsString(m) && (strcmp(m->string, "source") == 0 || strcmp(m->string, "note") == 0);
+    return strcmp(m->string, "source") == 0 || strcmp(m->string, "note") == 0;
 }
 
 size_t jc_check_keys(jc_ctx *ctx, const cJSON *obj, const char *path,
@@ -1420,7 +1420,13 @@ size_t jc_check_keys(jc_ctx *ctx, const cJSON *obj, const char *path,
     if (!ctx || !obj || !require_object(ctx, obj, path))
         return 0;
     for (const cJSON *m = obj->child; m; m = m->next) {
-        if (!m->string || in_list(m->string, allowed, n) || is_doc_key(m))
+        if (m->string && is_doc_key(m)) {
+            if (!cJSON_IsString(m)) /* the same words as jc_string, so said once */
+                report_value(ctx, path, m->string, JC_NO_INDEX, "expected a string, found %s",
+                             type_name(m));
+            continue;
+        }
+        if (!m->string || in_list(m->string, allowed, n))
             continue;
         unknown++;
         char *msg = unknown_message("key", m->string, allowed, n);

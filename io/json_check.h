@@ -74,8 +74,8 @@ int jc_locate(const jc_ctx *ctx, const char *path, int *line, int *col);
 /* Checks that every member of object `obj` (at `path`) is in `allowed`
  * (n names). Each unknown key gives: "unknown key 'fidelty'; did you mean
  * 'fidelity'? (allowed: a, b, c)" using Levenshtein distance for the suggestion.
- * Members "source" and "note" with string values are documentation and are
- * always allowed. Returns the number of unknown keys found. */
+ * Members "source" and "note" are documentation and always allowed; their
+ * value must be a string. Returns the number of unknown keys found. */
 size_t jc_check_keys(jc_ctx *ctx, const cJSON *obj, const char *path,
                      const char *const *allowed, size_t n);
 

@@ -326,6 +326,29 @@ Test(json_check, known_keys_pass_and_no_allowed_names_means_none)
     jc_free(ctx);
 }
 
+Test(json_check, source_and_note_are_allowed_everywhere_as_strings_only)
+{
+    static const char *const listed[] = { "x", "source", "note" };
+    jc_ctx *ctx = parse("{\"x\": 1, \"source\": \"a report\", \"note\": \"why\"}");
+    cr_expect_eq(jc_check_keys(ctx, jc_root(ctx), "o", listed, 1), 0); /* not listed */
+    cr_expect_eq(jc_check_keys(ctx, jc_root(ctx), "o", listed, 3), 0); /* listed */
+    cr_expect_eq(jc_error_count(ctx), 0);
+    jc_free(ctx);
+    /* another value is refused whether the key list names them or not, and
+     * once even when a reader asks for the string too */
+    ctx = parse("{\"x\": 1, \"source\": 5, \"note\": [\"why\"]}");
+    cr_expect_eq(jc_check_keys(ctx, jc_root(ctx), "", listed, 1), 0);
+    cr_expect_eq(jc_check_keys(ctx, jc_root(ctx), "", listed, 3), 0);
+    const char *s = NULL;
+    cr_expect_not(jc_string(ctx, jc_root(ctx), "", "source", false, &s));
+    cr_assert_eq(jc_error_count(ctx), 2);
+    cr_expect_str_eq(jc_error_message(ctx, 0),
+                     "cfg.json:1:20: source: expected a string, found a number");
+    cr_expect_str_eq(jc_error_message(ctx, 1),
+                     "cfg.json:1:31: note: expected a string, found an array");
+    jc_free(ctx);
+}
+
 /* ---- typed accessors --------------------------------------------------------- */
 
 Test(json_check, number_of_the_wrong_type_is_reported)
