@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
@@ -166,34 +165,29 @@ static void print_table(FILE *f, const calib_spec *s, const calib_targets *t,
     }
 }
 
-/* Writes text to path atomically (temporary file in the same directory,
- * then rename). 0, or -1 with err. */
+/* Writes text to path atomically, as every output is written (h5out_begin:
+ * a temporary file in the same directory, renamed when complete). 0, or -1
+ * with err. */
 static int write_text_atomic(const char *path, const char *text, bool force, char *err,
                              size_t errlen)
 {
-    struct stat st;
-    if (!force && stat(path, &st) == 0) {
-        snprintf(err, errlen, "%s: file exists; use --force to overwrite it", path);
+    h5out_target t;
+    if (h5out_begin(&t, path, force, err, errlen) != 0)
         return -1;
-    }
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot write here: %s", path, strerror(errno));
-        return -1;
-    }
-    cli_guard_tmp(tmp);
-    bool ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
+    cli_guard_tmp(t.tmp_path);
+    FILE *f = fopen(t.tmp_path, "w");
+    bool ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+    ok = (f && fclose(f) == 0) && ok;
+    int rc = 0;
+    if (!ok) {
         snprintf(err, errlen, "%s: writing failed: %s", path, strerror(errno));
-        unlink(tmp);
-        cli_unguard_tmp();
-        return -1;
+        h5out_abort(&t);
+        rc = -1;
+    } else {
+        rc = h5out_commit(&t, err, errlen);
     }
     cli_unguard_tmp();
-    return 0;
+    return rc;
 }
 
 /* An output that could not be written at the end (checked before the fit

@@ -69,6 +69,12 @@ int h5out_begin(h5out_target *t, const char *path, bool force, char *err, size_t
     snprintf(t->final_path, sizeof t->final_path, "%s", path);
     snprintf(t->tmp_path, sizeof t->tmp_path, "%s.tmp-%ld", path, (long)getpid());
     int fd = open(t->tmp_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const char *slash = strrchr(path, '/');
+    if (fd < 0 && errno == ENOENT && slash && slash > path) {
+        snprintf(err, errlen, "%s: the folder %.*s does not exist (outputs are written into "
+                              "existing folders)", path, (int)(slash - path), path);
+        return -1;
+    }
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot write here: %s", path, strerror(errno));
         return -1;
