@@ -59,7 +59,19 @@ Test(config_override, bad_overrides_name_the_override_and_the_reason)
         { "run.years.x=1", "'run.years' is not an object" },
         { "run[0]=1", "'run' is not an array" },
         { "policies[x].name=1", "bad array index" },
-        { "run..years=1", "empty or too long key" },
+        { "run..years=1", "an empty key at '.years'" },
+        { "run.=1", "the path ends with '.'" },
+        { "[0]=1", "the config is not an array" },
+        /* an index is digits, and never wraps round to an element */
+        { "policies[-1].name=x", "bad array index at '[-1].name'" },
+        { "policies[+1].name=x", "bad array index" },
+        { "policies[ 1].name=x", "bad array index" },
+        { "policies[4294967296].name=x", "index 4294967296 is out of range" },
+        { "policies[99999999999999999999999].name=x", "'policies' has 2 elements, index "
+                                                       "99999999999999999999999 is out of range" },
+        /* a missing member is added, but not when it is indexed next */
+        { "polices[1].name=x", "the config has no key 'polices'" },
+        { "run.list[0]=1", "'run' has no key 'list'" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *text = NULL, err[512];
