@@ -84,6 +84,48 @@ Test(config_override, bad_overrides_name_the_override_and_the_reason)
     }
 }
 
+Test(config_override, values_are_read_as_strictly_as_a_file)
+{
+    /* JSON as a file has it, or plain text; what starts like JSON must be JSON */
+    struct { const char *set, *expect; } bad[] = {
+        { "run.years=+2", "VALUE is not JSON: invalid number: a leading '+'" },
+        { "run.years=2.", "VALUE is not JSON: invalid number: expected a digit after '.'" },
+        { "run.years=02", "VALUE is not JSON: invalid number: leading zeros" },
+        { "run.years=[1, 2", "VALUE is not JSON: unexpected end of input" },
+        { "run.note={\"a\": 1, \"a\": 2}", "VALUE is not JSON: duplicate key 'a'" },
+        { "run.note=\"a\\u0000b\"", "\\u0000 is not allowed in strings" },
+        { "run.years=1e999", "VALUE has a number too large for a double" },
+        { "run.note=ips\tfair", "control character 0x09 at offset 12" },
+        { "run.note=line 1\nline 2", "control character 0x0A at offset 15" },
+        { "run.note=\xff", "byte 0xFF at offset 9 is not UTF-8" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = NULL, err[512];
+        const char *sets[] = { bad[i].set };
+        cr_expect_eq(config_override_text(base_text, sets, 1, &text, err, sizeof err),
+                     CONFIG_INVALID, "%s", bad[i].set);
+        cr_expect_null(text);
+        cr_expect(strstr(err, bad[i].expect), "%s -> %s", bad[i].set, err);
+    }
+    const char *good[] = { "run.years= 2 ", "run.note=ips fair", "run.label=Zürich ✓",
+                           "run.flag=true", "run.name=\"2nd\"" };
+    char *text = NULL, err[512];
+    cr_assert_eq(config_override_text(base_text, good, 5, &text, err, sizeof err), CONFIG_OK,
+                 "%s", err);
+    cJSON *tree = cJSON_Parse(text);
+    cr_expect_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(tree, "run"), "years")->valuedouble, 2);
+    const char *strings[][2] = { { "note", "ips fair" }, { "label", "Zürich ✓" },
+                                 { "name", "2nd" } };
+    for (size_t i = 0; i < 3; i++) {
+        cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(tree, "run"), strings[i][0]);
+        cr_expect(cJSON_IsString(v) && !strcmp(v->valuestring, strings[i][1]), "%s",
+                  strings[i][0]);
+    }
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(tree, "run"), "flag")));
+    cJSON_Delete(tree);
+    free(text);
+}
+
 Test(config_override, load_applies_and_checks_the_overrides)
 {
     config_overrides ov = { 0 };
