@@ -112,8 +112,13 @@ static int apply_one(cJSON *tree, const char *set, char *why, size_t whylen)
     path[eq - set] = '\0';
     cJSON *value;
     int rc = override_value(eq + 1, &value, why, whylen);
-    if (rc == CONFIG_OK)
-        rc = config_tree_set(tree, path, value, why, whylen);
+    if (rc != CONFIG_OK)
+        return rc;
+    rc = config_tree_set(tree, path, value, why, whylen);
+    if (rc == CONFIG_INVALID) {
+        size_t used = strlen(why);
+        snprintf(why + used, whylen - used, " (ipsim validate CONFIG --resolved shows the paths)");
+    }
     return rc;
 }
 
@@ -128,8 +133,7 @@ int config_override_text(const char *resolved_json, const char *const *sets, siz
         if ((rc = check_text(sets[i], why, sizeof why)) != CONFIG_OK)
             snprintf(err, errlen, "--set number %zu: %s", i + 1, why);
         else if ((rc = apply_one(tree, sets[i], why, sizeof why)) == CONFIG_INVALID)
-            snprintf(err, errlen, "--set %s: %s (paths are those of the resolved config, as "
-                                  "an output file stores it under /config)", sets[i], why);
+            snprintf(err, errlen, "--set %s: %s", sets[i], why);
     }
     if (rc == CONFIG_OK) /* exact numbers: a value is read back as given */
         rc = (*text = jc_print(tree, false)) ? CONFIG_OK : CONFIG_NOMEM;
