@@ -407,7 +407,7 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
 
 void report_overrides(FILE *f, const ipsim_config *cfg)
 {
-    if (!cfg->overrides[0])
+    if (!cfg->overrides)
         return;
     fputs("with", f);
     for (const char *p = cfg->overrides; *p;) {
@@ -421,11 +421,11 @@ void report_overrides(FILE *f, const ipsim_config *cfg)
 void report_overrides_json(cJSON *o, const ipsim_config *cfg)
 {
     cJSON *list = cJSON_AddArrayToObject(o, "overrides");
-    for (const char *p = cfg->overrides; list && *p;) {
+    for (const char *p = cfg->overrides; list && p && *p;) {
         size_t n = strcspn(p, "\n");
-        char item[sizeof cfg->overrides];
-        snprintf(item, sizeof item, "%.*s", (int)n, p);
-        cJSON_AddItemToArray(list, cJSON_CreateString(item));
+        char *item = strndup(p, n);
+        cJSON_AddItemToArray(list, item ? cJSON_CreateString(item) : NULL);
+        free(item);
         p += n + (p[n] == '\n');
     }
 }

@@ -196,20 +196,39 @@ static int load_overridden(const char *name, const char *resolved_json,
     return rc;
 }
 
-/* Lists the overrides in `out` (cfg->overrides), one a line; a list too
- * long to hold ends with "...". */
-static void note_overrides(char *out, size_t len, const config_overrides *ov)
+/* The overrides, one a line (heap; NULL when out of memory). */
+static char *join_overrides(const config_overrides *ov)
 {
-    size_t at = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < ov->n; i++) {
-        int w = snprintf(out + at, len - at, "%s%s", i ? "\n" : "", ov->set[i]);
-        if (w < 0 || (size_t)w >= len - at) {
-            snprintf(out + (len > 5 ? len - 5 : 0), len > 5 ? 5 : len, "\n...");
-            return;
-        }
-        at += (size_t)w;
+    size_t len = 1;
+    for (size_t i = 0; i < ov->n; i++)
+        len += strlen(ov->set[i]) + 1;
+    char *out = malloc(len), *at = out;
+    for (size_t i = 0; out && i < ov->n; i++)
+        at += sprintf(at, "%s%s", i ? "\n" : "", ov->set[i]);
+    if (out && ov->n == 0)
+        *out = '\0';
+    return out;
+}
+
+/* Reads the resolved config of *cfg again, as `load` reads it into `out`
+ * (which holds cfg), with the overrides applied, and notes them in
+ * cfg->overrides. The loader's code; on failure nothing is held. */
+static int reload_overridden(ipsim_config *cfg, const config_overrides *ov, text_loader load,
+                             void *out, FILE *err)
+{
+    char name[sizeof cfg->source];
+    memcpy(name, cfg->source, sizeof name);
+    char *resolved = cfg->resolved_json;
+    cfg->resolved_json = NULL;
+    config_clear(cfg);
+    int rc = load_overridden(name, resolved, ov, load, out, err);
+    free(resolved);
+    if (rc == CONFIG_OK && !(cfg->overrides = join_overrides(ov))) {
+        config_clear(cfg);
+        fprintf(err, "%s: out of memory\n", name);
+        rc = CONFIG_NOMEM;
     }
+    return rc;
 }
 
 int config_load_overridden(const char *path, const config_overrides *ov, ipsim_config *cfg,
@@ -218,16 +237,7 @@ int config_load_overridden(const char *path, const config_overrides *ov, ipsim_c
     int rc = config_load(path, cfg, err);
     if (rc != CONFIG_OK || !ov || ov->n == 0)
         return rc;
-    char name[sizeof cfg->source];
-    memcpy(name, cfg->source, sizeof name);
-    char *resolved = cfg->resolved_json;
-    cfg->resolved_json = NULL;
-    config_clear(cfg);
-    rc = load_overridden(name, resolved, ov, load_config_text, cfg, err);
-    free(resolved);
-    if (rc == CONFIG_OK)
-        note_overrides(cfg->overrides, sizeof cfg->overrides, ov);
-    return rc;
+    return reload_overridden(cfg, ov, load_config_text, cfg, err);
 }
 
 int proj_config_load_overridden(const char *path, const config_overrides *ov, proj_config *pc,
@@ -236,14 +246,5 @@ int proj_config_load_overridden(const char *path, const config_overrides *ov, pr
     int rc = proj_config_load(path, pc, err);
     if (rc != PROJ_OK || !ov || ov->n == 0)
         return rc;
-    char name[sizeof pc->cfg.source];
-    memcpy(name, pc->cfg.source, sizeof name);
-    char *resolved = pc->cfg.resolved_json;
-    pc->cfg.resolved_json = NULL;
-    proj_config_clear(pc);
-    rc = load_overridden(name, resolved, ov, load_proj_text, pc, err);
-    free(resolved);
-    if (rc == PROJ_OK)
-        note_overrides(pc->cfg.overrides, sizeof pc->cfg.overrides, ov);
-    return rc;
+    return reload_overridden(&pc->cfg, ov, load_proj_text, pc, err);
 }

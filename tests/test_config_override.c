@@ -141,9 +141,35 @@ Test(config_override, load_applies_and_checks_the_overrides)
 
     /* without overrides: the plain load, nothing noted */
     cr_assert_eq(config_load_overridden(NULL, NULL, &cfg, stderr), CONFIG_OK);
-    cr_expect_str_eq(cfg.overrides, "");
+    cr_expect_null(cfg.overrides);
     cr_expect_float_eq(cfg.model.horizon_days, number_at(cfg.resolved_json, "run.years")
                                                     * DAYS_PER_YEAR, 1e-9);
+    config_clear(&cfg);
+}
+
+Test(config_override, a_long_list_of_overrides_is_kept_whole)
+{
+    /* 64 overrides of 100 characters and more: all of them are noted */
+    static char sets[CONFIG_MAX_OVERRIDES][160];
+    config_overrides ov = { 0 };
+    for (int i = 0; i < CONFIG_MAX_OVERRIDES; i++) {
+        snprintf(sets[i], sizeof sets[i], "policies[2].programme.fidelity.score=%d%s", 30 + i,
+                 i == CONFIG_MAX_OVERRIDES - 1 ? "" : ".000000000000000000000000000000000000"
+                                                      "0000000000000000000000000000");
+        cr_assert_eq(config_overrides_add(&ov, sets[i]), 0);
+    }
+    cr_expect_eq(config_overrides_add(&ov, "run.years=1"), -1, "the 65th is refused");
+    ipsim_config cfg;
+    cr_assert_eq(config_load_overridden(NULL, &ov, &cfg, stderr), CONFIG_OK);
+    cr_expect_eq(number_at(cfg.resolved_json, "policies[2].programme.fidelity.score"), 93);
+    const char *p = cfg.overrides;
+    for (int i = 0; i < CONFIG_MAX_OVERRIDES; i++) {
+        size_t n = strlen(sets[i]);
+        cr_assert(!strncmp(p, sets[i], n), "override %d: %.60s", i, p);
+        p += n;
+        cr_assert_eq(*p, i == CONFIG_MAX_OVERRIDES - 1 ? '\0' : '\n');
+        p += *p == '\n';
+    }
     config_clear(&cfg);
 }
 
