@@ -248,3 +248,51 @@ int proj_config_load_overridden(const char *path, const config_overrides *ov, pr
         return rc;
     return reload_overridden(&pc->cfg, ov, load_proj_text, pc, err);
 }
+
+/* True when target is node or lies inside it. */
+static bool holds(const cJSON *node, const cJSON *target)
+{
+    if (node == target)
+        return true;
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (holds(c, target))
+            return true;
+    return false;
+}
+
+int config_overrides_check_drawn(const ipsim_config *cfg, char *err, size_t errlen)
+{
+    const unc_section *u = &cfg->uncertainty;
+    if (!cfg->overrides || u->nparams == 0)
+        return CONFIG_OK;
+    cJSON *tree = cJSON_Parse(cfg->resolved_json);
+    if (!tree) {
+        snprintf(err, errlen, "out of memory");
+        return CONFIG_NOMEM;
+    }
+    int rc = CONFIG_OK;
+    for (const char *set = cfg->overrides; rc == CONFIG_OK && *set;) {
+        size_t n = strcspn(set, "\n"), plen = strcspn(set, "=");
+        char path[512], why[256];
+        snprintf(path, sizeof path, "%.*s", (int)plen, set);
+        const cJSON *node = config_tree_find(tree, path, why, sizeof why);
+        for (size_t i = 0; node && rc == CONFIG_OK && i < u->nparams; i++)
+            for (size_t k = 0; rc == CONFIG_OK && k < u->param[i].npaths; k++) {
+                const char *drawn = u->param[i].path[k];
+                const cJSON *target = config_tree_find(tree, drawn, why, sizeof why);
+                if (!target || !holds(node, target))
+                    continue;
+                char what[UNC_PATH_LEN + 16];
+                snprintf(what, sizeof what, node == target ? "drawn" : "holds %s, drawn", drawn);
+                snprintf(err, errlen, "%s: %s anew in every replication by "
+                                      "uncertainty.parameters[%zu] ('%s'), so the value set "
+                                      "would not be used; change that parameter instead, or "
+                                      "leave it out of uncertainty.parameters",
+                         path, what, i, u->param[i].name);
+                rc = CONFIG_INVALID;
+            }
+        set += n + (set[n] == '\n');
+    }
+    cJSON_Delete(tree);
+    return rc;
+}

@@ -43,4 +43,11 @@ int config_load_overridden(const char *path, const config_overrides *ov, ipsim_c
 int proj_config_load_overridden(const char *path, const config_overrides *ov, proj_config *pc,
                                 FILE *err);
 
+/* For run and project, which draw the "uncertainty" section's parameters
+ * anew in every replication: CONFIG_INVALID, with "PATH: message" in err,
+ * when an override of cfg (cfg->overrides) sets a number a parameter draws,
+ * or an object or list holding one, as its value would never be used;
+ * CONFIG_OK otherwise (no overrides or no section too); CONFIG_NOMEM. */
+int config_overrides_check_drawn(const ipsim_config *cfg, char *err, size_t errlen);
+
 #endif

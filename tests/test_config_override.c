@@ -240,6 +240,50 @@ Test(config_override, projection_sections_take_overrides)
     free(pc);
 }
 
+Test(config_override, a_value_the_uncertainty_section_draws_cannot_be_set)
+{
+    char path[512], err[1024];
+    snprintf(path, sizeof path, "%s/configs/ips_uncertainty.json", IPSIM_SOURCE_DIR);
+    struct { const char *set, *expect; } cases[] = {
+        /* the drawn number itself, by another spelling too, and an object holding it */
+        { "policies[2].programme.fidelity.score=40", "policies[2].programme.fidelity.score: "
+          "drawn anew in every replication by uncertainty.parameters[1] ('ips_fidelity')" },
+        { "policies[02].programme.effects.job_finding=2", "by uncertainty.parameters[0] "
+          "('ips_job_finding')" },
+        { "policies[2].programme.fidelity={\"score\": 40}", "policies[2].programme.fidelity: "
+          "holds policies[2].programme.fidelity.score, drawn anew" },
+        /* values not drawn, and the section itself, can be set */
+        { "policies[1].programme.fidelity.score=40", NULL },
+        { "uncertainty.parameters[1].upper=100", NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        config_overrides ov = { 0 };
+        config_overrides_add(&ov, cases[i].set);
+        ipsim_config cfg;
+        cr_assert_eq(config_load_overridden(path, &ov, &cfg, stderr), CONFIG_OK, "%s",
+                     cases[i].set);
+        int rc = config_overrides_check_drawn(&cfg, err, sizeof err);
+        if (cases[i].expect) {
+            cr_expect_eq(rc, CONFIG_INVALID, "%s", cases[i].set);
+            cr_expect(strstr(err, cases[i].expect), "%s -> %s", cases[i].set, err);
+        } else {
+            cr_expect_eq(rc, CONFIG_OK, "%s: %s", cases[i].set, err);
+        }
+        config_clear(&cfg);
+    }
+    /* run refuses it before writing anything; trial, which does not draw, takes it */
+    char dir[64], out_path[128], args[1024], out[8192], errs[4096];
+    cr_assert(tu_tmpdir(dir));
+    snprintf(out_path, sizeof out_path, "%s/u.h5", dir);
+    snprintf(args, sizeof args, "run %s --quiet --reps 2 --set run.years=1 --set run.scale=0.001 "
+             "--set 'policies[2].programme.fidelity.score=40' -o %s", path, out_path);
+    cr_expect_eq(tu_run_ipsim(args, out, sizeof out, errs, sizeof errs), 2);
+    cr_expect(strstr(errs, "ips_uncertainty.json with --set: policies[2].programme.fidelity.score: "
+                           "drawn anew"), "%s", errs);
+    cr_expect_not(tu_file_exists(out_path));
+    rmdir(dir);
+}
+
 /* The string attribute `name` of the file's root, into buf. */
 static bool root_attribute(const char *file, const char *name, char *buf, size_t len)
 {
