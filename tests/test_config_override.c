@@ -331,18 +331,44 @@ Test(config_override, run_records_the_overrides_and_refuses_bad_ones_without_out
 
 Test(config_override, every_scenario_command_takes_set)
 {
-    char out[16384], err[4096];
+    static char out[65536];
+    char err[4096], dir[64], args[1024], file[128];
+    cr_assert(tu_tmpdir(dir));
+    snprintf(file, sizeof file, "%s/x.h5", dir);
     /* a refused override stops each command before it writes anything */
-    const char *cmds[] = { "trial", "power", "bench", "project " IPSIM_SOURCE_DIR
-                                                      "/configs/projection_2035.json -o x.h5" };
+    const char *cmds[] = { "trial --quiet -o", "power --quiet -o", "bench --years 1 --runs",
+                           "project " IPSIM_SOURCE_DIR "/configs/projection_2035.json -o" };
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
-        char args[512];
-        snprintf(args, sizeof args, "%s --set run.scale=-1", cmds[i]);
+        snprintf(args, sizeof args, "%s %s --set run.start_year=1700", cmds[i],
+                 strstr(cmds[i], "bench") ? "1" : file);
         cr_expect_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 2, "%s", cmds[i]);
-        cr_expect(strstr(err, "with --set: run.scale:"), "%s: %s", cmds[i], err);
+        cr_expect(strstr(err, "with --set: run.start_year:"), "%s: %s", cmds[i], err);
+        cr_expect_not(tu_file_exists(file), "%s", cmds[i]);
     }
-    cr_expect_eq(tu_run_ipsim("bench --scale 0.002 --years 1 --json --set run.years=1", out,
-                              sizeof out, err, sizeof err), 0, "%s", err);
+    /* an accepted one is used, and shown in the header and in --json */
+    const char *small = "--set trial.coach_icc=0 --set trial.participants.flanders=48 "
+                        "--set trial.participants.wallonia=32 --set trial.participants.brussels=16";
+    snprintf(args, sizeof args, "trial --quiet %s -o %s", small, file);
+    cr_assert_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(out, "with --set trial.coach_icc=0 --set trial.participants.flanders=48"),
+              "%s", out);
+    cr_expect(strstr(out, "Design: 96 randomised 48:48"), "%s", out);
+    unlink(file);
+    snprintf(args, sizeof args, "power --quiet --json --reps 4 --n 96 --effect 1 %s -o %s", small,
+             file);
+    cr_assert_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(out, "\"overrides\":\t[\"trial.coach_icc=0\", "
+                          "\"trial.participants.flanders=48\""), "%.400s", out);
+    unlink(file);
+    cr_assert_eq(tu_run_ipsim("bench --scale 0.002 --years 1 --set policies[2].name=fast "
+                              "--policy fast", out, sizeof out, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(out, "ipsim bench: policy fast, 1 year, scale 0.002") != NULL, "%s", out);
+    cr_expect(strstr(out, "\nwith --set policies[2].name=fast\n") != NULL, "%s", out);
+    /* bench sets the run's length, scale and seed itself */
+    cr_expect_eq(tu_run_ipsim("bench --set run.years=1", out, sizeof out, err, sizeof err), 2);
+    cr_expect(strstr(err, "ipsim bench: --set run.years=1: bench takes the run's length"), "%s",
+              err);
+    rmdir(dir);
 }
 
 Test(config_override, validate_prints_the_resolved_config_at_the_paths_set_takes)
