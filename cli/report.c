@@ -405,6 +405,29 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
     report_print_json(f, o);
 }
 
+/* Prints s[0..n) as one shell word: as it is when it has nothing the shell
+ * reads specially, else in single quotes (a quote in it as '\''). */
+static void print_shell_word(FILE *f, const char *s, size_t n)
+{
+    static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789_-.,:/=+@%";
+    size_t k = 0;
+    while (k < n && s[k] && strchr(plain, s[k]))
+        k++;
+    if (k == n && n > 0) {
+        fprintf(f, "%.*s", (int)n, s);
+        return;
+    }
+    fputc('\'', f);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(s[i], f);
+    }
+    fputc('\'', f);
+}
+
 void report_overrides(FILE *f, const ipsim_config *cfg)
 {
     if (!cfg->overrides)
@@ -412,7 +435,8 @@ void report_overrides(FILE *f, const ipsim_config *cfg)
     fputs("with", f);
     for (const char *p = cfg->overrides; *p;) {
         size_t n = strcspn(p, "\n");
-        fprintf(f, " --set %.*s", (int)n, p);
+        fputs(" --set ", f);
+        print_shell_word(f, p, n);
         p += n + (p[n] == '\n');
     }
     fputc('\n', f);

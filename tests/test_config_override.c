@@ -309,8 +309,9 @@ Test(config_override, run_records_the_overrides_and_refuses_bad_ones_without_out
              "run --reps 1 --threads 1 --quiet --set run.years=1 --set run.scale=0.002 "
              "--set 'policies[2].programme.fidelity.score=70' -o %s", out_path);
     cr_assert_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 0, "%s", err);
+    /* the header gives them as they can be typed again */
     cr_expect(strstr(out, "with --set run.years=1 --set run.scale=0.002 --set "
-                          "policies[2].programme.fidelity.score=70\n"), "%s", out);
+                          "'policies[2].programme.fidelity.score=70'\n"), "%s", out);
     cr_expect(strstr(out, "1 year from 2017, scale 0.002") || strstr(out, "1 years from 2017"),
               "%s", out);
     cr_assert(root_attribute(out_path, "config_overrides", attr, sizeof attr));
@@ -348,8 +349,10 @@ Test(config_override, every_scenario_command_takes_set)
     /* an accepted one is used, and shown in the header and in --json */
     const char *small = "--set trial.coach_icc=0 --set trial.participants.flanders=48 "
                         "--set trial.participants.wallonia=32 --set trial.participants.brussels=16";
-    snprintf(args, sizeof args, "trial --quiet %s -o %s", small, file);
+    snprintf(args, sizeof args, "trial --quiet %s --set \"description=it's a pilot\" -o %s",
+             small, file);
     cr_assert_eq(tu_run_ipsim(args, out, sizeof out, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(out, " --set 'description=it'\\''s a pilot'\n"), "%s", out);
     cr_expect(strstr(out, "with --set trial.coach_icc=0 --set trial.participants.flanders=48"),
               "%s", out);
     cr_expect(strstr(out, "Design: 96 randomised 48:48"), "%s", out);
@@ -363,7 +366,7 @@ Test(config_override, every_scenario_command_takes_set)
     cr_assert_eq(tu_run_ipsim("bench --scale 0.002 --years 1 --set policies[2].name=fast "
                               "--policy fast", out, sizeof out, err, sizeof err), 0, "%s", err);
     cr_expect(strstr(out, "ipsim bench: policy fast, 1 year, scale 0.002") != NULL, "%s", out);
-    cr_expect(strstr(out, "\nwith --set policies[2].name=fast\n") != NULL, "%s", out);
+    cr_expect(strstr(out, "\nwith --set 'policies[2].name=fast'\n") != NULL, "%s", out);
     /* bench sets the run's length, scale and seed itself */
     cr_expect_eq(tu_run_ipsim("bench --set run.years=1", out, sizeof out, err, sizeof err), 2);
     cr_expect(strstr(err, "ipsim bench: --set run.years=1: bench takes the run's length"), "%s",
