@@ -330,6 +330,53 @@ Test(config_override, run_records_the_overrides_and_refuses_bad_ones_without_out
     rmdir(dir);
 }
 
+/* The --json summary of a run without what differs between two runs of
+ * one scenario (time, threads, file names, the overrides). */
+static cJSON *run_summary(const char *json)
+{
+    cJSON *o = cJSON_Parse(json);
+    const char *vary[] = { "wall_seconds", "threads", "output", "config", "overrides" };
+    for (size_t i = 0; o && i < sizeof vary / sizeof *vary; i++)
+        cJSON_DeleteItemFromObject(o, vary[i]);
+    return o;
+}
+
+Test(config_override, the_stored_config_reproduces_a_run_with_overrides)
+{
+    static char out_a[65536], out_b[65536];
+    char dir[64], a[128], b[128], recorded[128], args[1024], err[4096], attr[64];
+    cr_assert(tu_tmpdir(dir));
+    snprintf(a, sizeof a, "%s/a.h5", dir);
+    snprintf(b, sizeof b, "%s/b.h5", dir);
+    snprintf(recorded, sizeof recorded, "%s/recorded.json", dir);
+    snprintf(args, sizeof args, "run --quiet --json --threads 2 --reps 3 --seed 11 "
+             "--set run.years=2 --set run.scale=0.002 --set run.seed=5 "
+             "--set 'policies[2].programme.fidelity.score=60' "
+             "--set 'policies[1].programme.caseload=12' -o %s", a);
+    cr_assert_eq(tu_run_ipsim(args, out_a, sizeof out_a, err, sizeof err), 0, "%s", err);
+    char *text = tu_h5_text(a, "config");
+    cr_assert_not_null(text);
+    cr_expect_eq(number_at(text, "policies[2].programme.fidelity.score"), 60);
+    cr_expect_eq(number_at(text, "run.seed"), 11, "--seed wins over --set run.seed");
+    cr_assert_eq(tu_write_file(recorded, text), 0);
+    free(text);
+    snprintf(args, sizeof args, "run %s --quiet --json --threads 1 -o %s", recorded, b);
+    cr_assert_eq(tu_run_ipsim(args, out_b, sizeof out_b, err, sizeof err), 0, "%s", err);
+    cJSON *ja = run_summary(out_a), *jb = run_summary(out_b);
+    cr_assert(ja && jb);
+    cr_expect(cJSON_Compare(ja, jb, true), "%.2000s\n---\n%.2000s", out_a, out_b);
+    cJSON_Delete(ja);
+    cJSON_Delete(jb);
+    /* the second run had no overrides */
+    cr_assert(root_attribute(b, "config_overrides", attr, sizeof attr));
+    cr_expect_str_eq(attr, "");
+    cr_expect(strstr(out_b, "\"overrides\":\t[]"), "%.300s", out_b);
+    unlink(a);
+    unlink(b);
+    unlink(recorded);
+    rmdir(dir);
+}
+
 Test(config_override, every_scenario_command_takes_set)
 {
     static char out[65536];
