@@ -252,10 +252,12 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
     report_overrides(f, info->cfg);
     if (info->cfg->description[0])
         fprintf(f, "%s\n", info->cfg->description);
-    fprintf(f, "%zu run%s (%zu polic%s x %zu replication%s), %.3g years from %.0f, scale %g, "
+    char years[32];
+    snprintf(years, sizeof years, "%.3g", mp->horizon_days / DAYS_PER_YEAR);
+    fprintf(f, "%zu run%s (%zu polic%s x %zu replication%s), %s year%s from %.0f, scale %g, "
             "seed %llu\n", np * info->reps, np * info->reps == 1 ? "" : "s", np,
-            np == 1 ? "y" : "ies", info->reps, info->reps == 1 ? "" : "s",
-            mp->horizon_days / DAYS_PER_YEAR, mp->start_year, mp->scale,
+            np == 1 ? "y" : "ies", info->reps, info->reps == 1 ? "" : "s", years,
+            strcmp(years, "1") ? "s" : "", mp->start_year, mp->scale,
             (unsigned long long)info->cfg->seed);
     fprintf(f, "%llu events in %.2f s on %d thread%s (%.2fM events/s)\n",
             (unsigned long long)info->events, info->wall_seconds, info->threads,

@@ -312,8 +312,8 @@ Test(config_override, run_records_the_overrides_and_refuses_bad_ones_without_out
     /* the header gives them as they can be typed again */
     cr_expect(strstr(out, "with --set run.years=1 --set run.scale=0.002 --set "
                           "'policies[2].programme.fidelity.score=70'\n"), "%s", out);
-    cr_expect(strstr(out, "1 year from 2017, scale 0.002") || strstr(out, "1 years from 2017"),
-              "%s", out);
+    cr_expect(strstr(out, "(3 policies x 1 replication), 1 year from 2017, scale 0.002"), "%s",
+              out);
     cr_assert(root_attribute(out_path, "config_overrides", attr, sizeof attr));
     cr_expect_str_eq(attr, "run.years=1\nrun.scale=0.002\n"
                            "policies[2].programme.fidelity.score=70");
