@@ -97,8 +97,10 @@ void cli_note_fixed_parameters(const char *cmd, const struct ipsim_config *cfg);
 
 /* The values of parameter uncertainty for reps replications of cfg
  * (uncertainty_plan; empty without the section), the problem printed as
- * "ipsim CMD: CONFIG: message". EXIT_OK, EXIT_USAGE (a drawn value the
- * config refuses) or EXIT_FAIL (out of memory). */
+ * "ipsim CMD: CONFIG: message", or as "CONFIG with --set: PATH: message"
+ * for a --set of a value that is drawn (config_overrides_check_drawn).
+ * EXIT_OK, EXIT_USAGE (a drawn value the config refuses, a --set of a drawn
+ * value) or EXIT_FAIL (out of memory). */
 struct unc_plan;
 int cli_uncertainty_plan(const char *cmd, const struct ipsim_config *cfg, size_t reps,
                          struct unc_plan *plan);

@@ -188,7 +188,12 @@ int cli_load_config(const char *cmd, const char *path, const config_overrides *o
 int cli_uncertainty_plan(const char *cmd, const ipsim_config *cfg, size_t reps, unc_plan *plan)
 {
     char err[1024];
-    int rc = uncertainty_plan(plan, cfg, reps, err, sizeof err);
+    int rc = config_overrides_check_drawn(cfg, err, sizeof err);
+    if (rc != CONFIG_OK) {
+        fprintf(stderr, "%s with --set: %s\n", cfg->source, err);
+        return rc == CONFIG_NOMEM ? EXIT_FAIL : EXIT_USAGE;
+    }
+    rc = uncertainty_plan(plan, cfg, reps, err, sizeof err);
     if (rc == CONFIG_OK)
         return EXIT_OK;
     fprintf(stderr, "ipsim %s: %s: %s\n", cmd, cfg->source, err);

@@ -62,6 +62,22 @@ static double time_ziggurat(size_t n, double *sink)
     return dt / (double)n;
 }
 
+/* The first override of a run value bench sets itself (the length, scale
+ * and seed from its options, one replication, no event log), which would not
+ * be used; NULL when there is none. */
+static const char *unused_run_value(const config_overrides *ov)
+{
+    static const char *const own[] = { "run", "run.years", "run.scale", "run.seed",
+                                       "run.replications", "run.event_log" };
+    for (size_t i = 0; i < ov->n; i++) {
+        size_t len = strcspn(ov->set[i], "=");
+        for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+            if (strlen(own[k]) == len && !strncmp(ov->set[i], own[k], len))
+                return ov->set[i];
+    }
+    return NULL;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     const char *config = NULL, *policy_name = "ips";
@@ -90,8 +106,9 @@ int cmd_bench(int argc, char **argv)
                    "  --policy NAME the config's policy to run (default ips)\n"
                    "  --seed S      master seed, 0..2^53-1 (default 1, not run.seed)\n"
                    "  --runs N      repeat the identical run N times, 1..100 (default 1)\n"
-                   "  --set PATH=VALUE  override one value of the config (repeatable);\n"
-                   "                see docs/config.md\n"
+                   "  --set PATH=VALUE  override one value of the config (repeatable), but\n"
+                   "                not run.years, run.scale, run.seed, run.replications or\n"
+                   "                run.event_log (set by the options above); see docs/config.md\n"
                    "  --json        print the figures as JSON on stdout\n"
                    "Large arrays use 4 KiB pages; IPSIM_HUGE_PAGES=1 in the environment\n"
                    "requests transparent huge pages (see docs/performance.md).\n");
@@ -123,6 +140,13 @@ int cmd_bench(int argc, char **argv)
         } else if (cli_take_config_arg("bench", a, &config) != 0) {
             return EXIT_USAGE;
         }
+    }
+    const char *unused = unused_run_value(&ov);
+    if (unused) {
+        fprintf(stderr, "ipsim bench: --set %s: bench takes the run's length, scale and seed "
+                        "from --years, --scale and --seed and runs one replication without an "
+                        "event log; use those options\n", unused);
+        return EXIT_USAGE;
     }
     ipsim_config cfg;
     int rc = cli_load_config("bench", config, &ov, &cfg);
@@ -193,6 +217,7 @@ int cmd_bench(int argc, char **argv)
 
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "policy", cfg.model.policy[pol].name);
+    report_overrides_json(o, &cfg);
     cJSON_AddNumberToObject(o, "years", (double)years);
     cJSON_AddNumberToObject(o, "scale", scale);
     cJSON_AddNumberToObject(o, "people_stock", (double)stock);
@@ -228,6 +253,7 @@ int cmd_bench(int argc, char **argv)
         printf("ipsim bench: policy %s, %llu year%s, scale %g, one replication, one thread\n",
                cfg.model.policy[pol].name, (unsigned long long)years, years == 1 ? "" : "s",
                scale);
+        report_overrides(stdout, &cfg);
         printf("  people                 %zu (stock %zu, inflow %zu)\n", people, stock, people - stock);
         if (runs == 1)
             printf("  events                 %llu in %.3f s\n", (unsigned long long)res.events, wall);

@@ -23,8 +23,8 @@ static void power_usage(FILE *f)
 {
     fprintf(f,
             "Usage: ipsim power [CONFIG] [--reps R] [--n LIST] [--effect LIST] [--seed S]\n"
-            "                   [--threads T] [--set PATH=VALUE]... [-o FILE] [--csv FILE] [--force]\n"
-            "                   [--json] [--quiet]\n"
+            "                   [--threads T] [--set PATH=VALUE]... [-o FILE] [--csv FILE]\n"
+            "                   [--force] [--json] [--quiet]\n"
             "\n"
             "Simulates the trial of CONFIG's \"trial\" section R times at each point of a grid\n"
             "and reports, for every outcome and test, the power (share of trials rejecting\n"

@@ -252,10 +252,12 @@ void report_run_table(FILE *f, const report_info *info, const policy_summary *su
     report_overrides(f, info->cfg);
     if (info->cfg->description[0])
         fprintf(f, "%s\n", info->cfg->description);
-    fprintf(f, "%zu run%s (%zu polic%s x %zu replication%s), %.3g years from %.0f, scale %g, "
+    char years[32];
+    snprintf(years, sizeof years, "%.3g", mp->horizon_days / DAYS_PER_YEAR);
+    fprintf(f, "%zu run%s (%zu polic%s x %zu replication%s), %s year%s from %.0f, scale %g, "
             "seed %llu\n", np * info->reps, np * info->reps == 1 ? "" : "s", np,
-            np == 1 ? "y" : "ies", info->reps, info->reps == 1 ? "" : "s",
-            mp->horizon_days / DAYS_PER_YEAR, mp->start_year, mp->scale,
+            np == 1 ? "y" : "ies", info->reps, info->reps == 1 ? "" : "s", years,
+            strcmp(years, "1") ? "s" : "", mp->start_year, mp->scale,
             (unsigned long long)info->cfg->seed);
     fprintf(f, "%llu events in %.2f s on %d thread%s (%.2fM events/s)\n",
             (unsigned long long)info->events, info->wall_seconds, info->threads,
@@ -405,14 +407,38 @@ void report_run_json(FILE *f, const report_info *info, const policy_summary *sum
     report_print_json(f, o);
 }
 
+/* Prints s[0..n) as one shell word: as it is when it has nothing the shell
+ * reads specially, else in single quotes (a quote in it as '\''). */
+static void print_shell_word(FILE *f, const char *s, size_t n)
+{
+    static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789_-.,:/=+@%";
+    size_t k = 0;
+    while (k < n && s[k] && strchr(plain, s[k]))
+        k++;
+    if (k == n && n > 0) {
+        fprintf(f, "%.*s", (int)n, s);
+        return;
+    }
+    fputc('\'', f);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(s[i], f);
+    }
+    fputc('\'', f);
+}
+
 void report_overrides(FILE *f, const ipsim_config *cfg)
 {
-    if (!cfg->overrides[0])
+    if (!cfg->overrides)
         return;
     fputs("with", f);
     for (const char *p = cfg->overrides; *p;) {
         size_t n = strcspn(p, "\n");
-        fprintf(f, " --set %.*s", (int)n, p);
+        fputs(" --set ", f);
+        print_shell_word(f, p, n);
         p += n + (p[n] == '\n');
     }
     fputc('\n', f);
@@ -421,11 +447,11 @@ void report_overrides(FILE *f, const ipsim_config *cfg)
 void report_overrides_json(cJSON *o, const ipsim_config *cfg)
 {
     cJSON *list = cJSON_AddArrayToObject(o, "overrides");
-    for (const char *p = cfg->overrides; list && *p;) {
+    for (const char *p = cfg->overrides; list && p && *p;) {
         size_t n = strcspn(p, "\n");
-        char item[sizeof cfg->overrides];
-        snprintf(item, sizeof item, "%.*s", (int)n, p);
-        cJSON_AddItemToArray(list, cJSON_CreateString(item));
+        char *item = strndup(p, n);
+        cJSON_AddItemToArray(list, item ? cJSON_CreateString(item) : NULL);
+        free(item);
         p += n + (p[n] == '\n');
     }
 }

@@ -51,7 +51,8 @@ void report_cell(FILE *f, const char *text, int width, bool last);
 void report_print_json(FILE *f, cJSON *tree);
 
 /* The --set values the config was loaded with (see io/config_override.h):
- * "with --set A --set B" on a line of its own (nothing without any), and
+ * "with --set A --set B" on a line of its own, each quoted for the shell
+ * where it needs it (nothing without any), and
  * "overrides": [A, B] in a JSON summary ([] without any). */
 void report_overrides(FILE *f, const ipsim_config *cfg);
 void report_overrides_json(cJSON *o, const ipsim_config *cfg);

@@ -696,6 +696,8 @@ void config_clear(ipsim_config *cfg)
 {
     free(cfg->resolved_json);
     cfg->resolved_json = NULL;
+    free(cfg->overrides);
+    cfg->overrides = NULL;
 }
 
 int config_record(ipsim_config *cfg, const char *path, cJSON *value)

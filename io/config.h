@@ -22,8 +22,8 @@ typedef struct ipsim_config {
     size_t replications;
     char description[512];
     char source[512];      /* file name, or "built-in default" */
-    char overrides[1024];  /* the --set PATH=VALUE applied, one a line ("": none;
-                            * see io/config_override.h) */
+    char *overrides;       /* heap; the --set PATH=VALUE applied, one a line (NULL:
+                            * none; see io/config_override.h) */
     char *resolved_json;   /* heap; the full effective config */
     trial_params trial;    /* the "trial" section (ipsim trial, ipsim power) over its defaults */
     unc_section uncertainty; /* the "uncertainty" section (nparams 0: none) */

@@ -3,12 +3,15 @@
  * PATH addresses the resolved config (the file merged over the built-in
  * default, as an output file stores it under /config), with keys separated
  * by dots and array elements in brackets: "run.years",
- * "policies[2].programme.fidelity.score". VALUE is JSON (15, 0.3, true,
- * [1,2], {"score":85}, "text"); anything that does not read as JSON is
- * taken as a string (ips_fair). The file is read and checked first, so its
- * own problems keep their FILE:LINE:COL; then the overrides are applied in
- * order (a later one wins) and the result is checked again as a whole by
- * the same reader, its problems reported as "FILE with --set: PATH: ...".
+ * "policies[2].programme.fidelity.score". VALUE is JSON, read as strictly
+ * as a file (15, 0.3, true, [1,2], {"score":85}, "text"); text that does
+ * not read as JSON and does not start like JSON is taken as a string
+ * (ips_fair). Each override is one line of UTF-8 text. The file is read and
+ * checked first, so its own problems keep their FILE:LINE:COL; then the
+ * overrides are applied in order (a later one wins) and the result is
+ * checked again as a whole by the same reader, its problems reported as
+ * "FILE with --set: PATH: ..."; an override that cannot be applied at all
+ * (no such path, a VALUE that is not JSON) as "FILE: --set PATH=VALUE: ...".
  */
 #ifndef IPSIM_CONFIG_OVERRIDE_H
 #define IPSIM_CONFIG_OVERRIDE_H
@@ -42,5 +45,12 @@ int config_load_overridden(const char *path, const config_overrides *ov, ipsim_c
                            FILE *err);
 int proj_config_load_overridden(const char *path, const config_overrides *ov, proj_config *pc,
                                 FILE *err);
+
+/* For run and project, which draw the "uncertainty" section's parameters
+ * anew in every replication: CONFIG_INVALID, with "PATH: message" in err,
+ * when an override of cfg (cfg->overrides) sets a number a parameter draws,
+ * or an object or list holding one, as its value would never be used;
+ * CONFIG_OK otherwise (no overrides or no section too); CONFIG_NOMEM. */
+int config_overrides_check_drawn(const ipsim_config *cfg, char *err, size_t errlen);
 
 #endif

@@ -2,73 +2,105 @@
  * tree through the config reader; see config_tree.h. */
 #include "io/config_tree.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Names the part of a path before a step, for messages: "'policies[2]'" or,
+ * before the first step, "the config". */
+static const char *step_owner(char *buf, size_t len, const char *path, size_t upto)
+{
+    if (upto > 0 && path[upto - 1] == '.')
+        upto--;
+    if (upto == 0)
+        snprintf(buf, len, "the config");
+    else
+        snprintf(buf, len, "'%.*s'", (int)upto, path);
+    return buf;
+}
+
 /* Walks `path` from root to *node, whose parent goes to *parent (NULL for
- * the root). With `create`, a missing object member is added as an empty
- * object. CONFIG_OK; CONFIG_INVALID with the reason in why; CONFIG_NOMEM. */
+ * the root). With `create`, a missing object member that is not indexed
+ * next is added as an empty object. CONFIG_OK; CONFIG_INVALID with the
+ * reason in why; CONFIG_NOMEM. */
 static int walk(cJSON *root, const char *path, bool create, cJSON **node, cJSON **parent,
                 char *why, size_t whylen)
 {
     cJSON *at = root, *up = NULL;
     const char *p = path;
-    char key[128];
+    char key[128], owner[160];
     if (!*p) {
         snprintf(why, whylen, "the path is empty");
         return CONFIG_INVALID;
     }
     while (*p) {
+        size_t upto = (size_t)(p - path);
         if (*p == '[') {
-            char *end;
-            long idx = strtol(p + 1, &end, 10);
-            if (end == p + 1 || *end != ']' || idx < 0) {
-                snprintf(why, whylen, "bad array index at '%s'", p);
+            /* digits only (no sign or space); counted without overflow */
+            const char *d = p + 1;
+            unsigned long long idx = 0;
+            while (*d >= '0' && *d <= '9') {
+                idx = idx < (unsigned long long)INT_MAX ? idx * 10 + (unsigned)(*d - '0')
+                                                        : (unsigned long long)INT_MAX + 1;
+                d++;
+            }
+            if (d == p + 1 || *d != ']') {
+                snprintf(why, whylen, "bad array index at '%s' (an index is a whole number "
+                                      "from 0, in brackets)", p);
                 return CONFIG_INVALID;
             }
             if (!cJSON_IsArray(at)) {
-                snprintf(why, whylen, "'%.*s' is not an array", (int)(p - path), path);
+                snprintf(why, whylen, "%s is not an array",
+                         step_owner(owner, sizeof owner, path, upto));
                 return CONFIG_INVALID;
             }
-            cJSON *next = cJSON_GetArrayItem(at, (int)idx);
+            int size = cJSON_GetArraySize(at);
+            cJSON *next = idx < (unsigned long long)size ? cJSON_GetArrayItem(at, (int)idx) : NULL;
             if (!next) {
-                snprintf(why, whylen, "'%.*s' has %d elements, index %ld is out of range",
-                         (int)(p - path), path, cJSON_GetArraySize(at), idx);
+                snprintf(why, whylen, "%s has %d element%s, index %.*s is out of range",
+                         step_owner(owner, sizeof owner, path, upto), size, size == 1 ? "" : "s",
+                         (int)(d - p - 1), p + 1);
                 return CONFIG_INVALID;
             }
             up = at;
             at = next;
-            p = end + 1;
-            if (*p == '.')
-                p++;
-            continue;
+            p = d + 1;
+        } else {
+            size_t n = strcspn(p, ".[");
+            if (n == 0 || n >= sizeof key) {
+                snprintf(why, whylen, "%s key at '%s'", n ? "too long a" : "an empty", p);
+                return CONFIG_INVALID;
+            }
+            memcpy(key, p, n);
+            key[n] = 0;
+            if (!cJSON_IsObject(at)) {
+                snprintf(why, whylen, "%s is not an object",
+                         step_owner(owner, sizeof owner, path, upto));
+                return CONFIG_INVALID;
+            }
+            cJSON *next = cJSON_GetObjectItemCaseSensitive(at, key);
+            if (!next && create && p[n] != '['
+                && !(next = cJSON_AddObjectToObject(at, key))) {
+                snprintf(why, whylen, "out of memory");
+                return CONFIG_NOMEM;
+            }
+            if (!next) {
+                snprintf(why, whylen, "%s has no key '%s'",
+                         step_owner(owner, sizeof owner, path, upto), key);
+                return CONFIG_INVALID;
+            }
+            up = at;
+            at = next;
+            p += n;
         }
-        size_t n = strcspn(p, ".[");
-        if (n == 0 || n >= sizeof key) {
-            snprintf(why, whylen, "empty or too long key at '%s'", p);
-            return CONFIG_INVALID;
-        }
-        memcpy(key, p, n);
-        key[n] = 0;
-        if (!cJSON_IsObject(at)) {
-            snprintf(why, whylen, "'%.*s' is not an object", (int)(p - path - 1), path);
-            return CONFIG_INVALID;
-        }
-        cJSON *next = cJSON_GetObjectItemCaseSensitive(at, key);
-        if (!next && create && !(next = cJSON_AddObjectToObject(at, key))) {
-            snprintf(why, whylen, "out of memory");
-            return CONFIG_NOMEM;
-        }
-        if (!next) {
-            snprintf(why, whylen, "no key '%s' at '%.*s'", key, (int)(p - path), path);
-            return CONFIG_INVALID;
-        }
-        up = at;
-        at = next;
-        p += n;
-        if (*p == '.')
+        if (*p == '.') {
             p++;
+            if (!*p) {
+                snprintf(why, whylen, "the path ends with '.'");
+                return CONFIG_INVALID;
+            }
+        }
     }
     *node = at;
     *parent = up;

@@ -12,14 +12,16 @@
 #include "io/json_check.h"
 
 /* The value at a path like "population.inflow.cases_per_year[1][1]" (keys
- * separated by dots, array indices in brackets), or NULL with the reason in
- * why when a step does not exist. */
+ * separated by dots, array indices in brackets: digits only, from 0), or
+ * NULL with the reason in why when a step does not exist or the path is
+ * malformed. */
 cJSON *config_tree_find(cJSON *root, const char *path, char *why, size_t whylen);
 
 /* Puts `value` (taken over, freed on failure too) at such a path: it
  * replaces what is there, and a missing object member is added, with any
- * missing objects on the way (array elements must exist). CONFIG_OK;
- * CONFIG_INVALID with the reason in why; CONFIG_NOMEM. */
+ * missing objects on the way, unless an index follows it (array elements
+ * must exist). CONFIG_OK; CONFIG_INVALID with the reason in why;
+ * CONFIG_NOMEM. */
 int config_tree_set(cJSON *root, const char *path, cJSON *value, char *why, size_t whylen);
 
 /* The "path" member of object o (at JSON path p): one path string, or a

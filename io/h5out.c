@@ -342,7 +342,7 @@ static int write_header(hid_t f, const ipsim_config *cfg)
 {
     int rc = h5u_attr_u64(f, "master_seed", cfg->seed);
     rc |= h5u_attr_string(f, "config_source", cfg->source);
-    rc |= h5u_attr_string(f, "config_overrides", cfg->overrides);
+    rc |= h5u_attr_string(f, "config_overrides", cfg->overrides ? cfg->overrides : "");
     rc |= h5u_attr_string(f, "description", cfg->description);
     rc |= h5u_attr_string(f, "time_unit", "days");
     rc |= h5u_attr_double(f, "month_length_days", DAYS_PER_MONTH);

@@ -71,7 +71,8 @@ int h5out_write_uncertainty(hid_t loc, const unc_plan *plan);
  * inputs give equal datasets). Caller closes with H5Fclose. */
 hid_t h5out_create(const h5out_target *t, char *err, size_t errlen);
 /* Root attributes of every ipsim file (program, version, created,
- * master_seed, config_source, description, time_unit, month_length_days)
+ * master_seed, config_source, config_overrides, description, time_unit,
+ * month_length_days)
  * and the resolved config as the string dataset "config". */
 int h5out_write_header(hid_t file, const ipsim_config *cfg);
 /* Groups and attributes: see io/h5util.h (h5u_group, h5u_attr_*). */

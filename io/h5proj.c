@@ -90,7 +90,8 @@ int h5proj_write(const h5out_target *t, const proj_config *pc, const proj_result
     const model_params *mp = &pc->cfg.model;
     h5u_set_threads(threads);
     int rc = h5u_attr_string(f, "config_source", pc->cfg.source);
-    rc |= h5u_attr_string(f, "config_overrides", pc->cfg.overrides);
+    rc |= h5u_attr_string(f, "config_overrides",
+                          pc->cfg.overrides ? pc->cfg.overrides : "");
     rc |= h5u_attr_string(f, "description", pc->cfg.description);
     rc |= h5u_attr_u64(f, "master_seed", seed);
     rc |= h5u_attr_u64(f, "replications", r->reps);

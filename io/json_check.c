@@ -1712,6 +1712,11 @@ bool jc_shares(jc_ctx *ctx, const cJSON *obj, const char *path, const char *key,
     return ok;
 }
 
+size_t jc_utf8_invalid_at(const char *s, size_t len)
+{
+    return utf8_invalid_at((const unsigned char *)s, len);
+}
+
 const char *jc_strip_location(const char *msg, const char *name)
 {
     size_t n = strlen(name);

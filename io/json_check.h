@@ -61,6 +61,10 @@ typedef struct jc_sink {
  * stream still gets every line). */
 int jc_report_errors(const jc_ctx *ctx, const jc_sink *sink);
 
+/* Offset of the first byte of s[0..len) that is not well-formed UTF-8, or
+ * len when there is none. */
+size_t jc_utf8_invalid_at(const char *s, size_t len);
+
 /* The message without the "FILE:LINE:COL: " that names a place in the text
  * of `name`: for messages about a machine-written text (a config edited by
  * the program), whose lines and columns mean nothing to the user. Messages

@@ -1260,6 +1260,10 @@ Test(viz_cli, bad_input_exits_2_with_a_message)
         { "a.json b.json", "ipsim viz: one CONFIG only ('a.json' and 'b.json')" },
         { "--headless --bench --frames 1 --out /tmp", "ipsim viz: --headless and --bench are separate modes; choose one" },
         { "--headless --frames 1 --out /dev/null/x", "ipsim viz: --out: cannot create folder '/dev/null/x'" },
+        { "--set", "ipsim viz: option --set needs a value" },
+        { "--set policies[2].programme.fidelity.score=600",
+          "built-in default with --set: policies[2].programme.fidelity.score: 600 is outside "
+          "25..125" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char out[4096];
@@ -1267,6 +1271,30 @@ Test(viz_cli, bad_input_exits_2_with_a_message)
         cr_expect_eq(rc, 2, "'%s' exited %d: %s", cases[i].args, rc, out);
         cr_expect(strncmp(out, cases[i].msg, strlen(cases[i].msg)) == 0, "'%s' said: %s", cases[i].args, out);
     }
+}
+
+Test(viz_cli, set_changes_the_demo_and_a_refused_one_makes_no_folder)
+{
+    char *dir = temp_dir(), out[4096], args[512], path[2][256];
+    const char *sets[2] = { "", "--set 'policies[2].programme.fidelity.score=25'" };
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "--headless --frames 40 --every 40 --size 480x270 "
+                 "--out %s/%d %s", dir, k, sets[k]);
+        cr_assert_eq(run_cmd(args, out, sizeof out), 0, "%s", out);
+        snprintf(path[k], sizeof path[k], "%s/%d/frame_000040.bmp", dir, k);
+    }
+    SDL_Surface *a = SDL_LoadBMP(path[0]), *b = SDL_LoadBMP(path[1]);
+    cr_assert(a && b, "%s", SDL_GetError());
+    cr_expect(!same_pixels(a, b), "IPS at fidelity 25 drew the same frame as at the default's");
+    SDL_FreeSurface(a);
+    SDL_FreeSurface(b);
+    snprintf(args, sizeof args, "--headless --frames 1 --out %s/refused --set run.years=0", dir);
+    cr_expect_eq(run_cmd(args, out, sizeof out), 2, "%s", out);
+    cr_expect(strstr(out, "built-in default with --set: run.years:"), "%s", out);
+    cr_expect(!exists(dir, "refused"), "a frame folder was made for a refused --set");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_expect_eq(system(cmd), 0);
 }
 
 Test(viz_cli, a_config_without_ips_or_a_missing_font_is_reported)
