@@ -178,6 +178,17 @@ int cmd_power(int argc, char **argv)
         config_clear(&cfg);
         return EXIT_FAIL;
     }
+    /* the design that is run is the one reported (--json "design", /trial_design) */
+    if (reps)
+        cfg.trial.power_reps = (size_t)reps;
+    if (nn) {
+        cfg.trial.n_grid_len = nn;
+        memcpy(cfg.trial.n_grid, n_list, nn * sizeof *n_list);
+    }
+    if (ne) {
+        cfg.trial.effect_grid_len = ne;
+        memcpy(cfg.trial.effect_grid, e_list, ne * sizeof *e_list);
+    }
     if (!reps)
         reps = cfg.trial.power_reps;
     if (nn == 0) {

@@ -134,9 +134,10 @@ static void read_benefits(jc_ctx *ctx, const cJSON *o, proj_wages *w)
 static void check_years(jc_ctx *ctx, const model_params *mp, long long fy, long long ly)
 {
     char run[160];
+    double years = mp->horizon_days / DAYS_PER_YEAR;
     snprintf(run, sizeof run, "years %lld..%lld need the run to cover 1 January %lld to "
-             "31 December %lld (run: 1 January %.0f plus %.4g years)", fy, ly, fy, ly,
-             mp->start_year, mp->horizon_days / DAYS_PER_YEAR);
+             "31 December %lld (run: 1 January %.0f plus %.4g year%s)", fy, ly, fy, ly,
+             mp->start_year, years, years == 1 ? "" : "s");
     if (fy > ly) {
         jc_error(ctx, "projection.last_year", "%lld is before first_year %lld", ly, fy);
         return;

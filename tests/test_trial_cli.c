@@ -614,6 +614,13 @@ Test(trial_cli, rerunning_the_recorded_config_reproduces_power_and_trial)
              " --json --quiet", cfg, out);
     cr_assert_eq(tu_run_ipsim(line, so, sizeof so, err, sizeof err), 0, "%s", err);
     char *first = points_of(so);
+    /* the design reported is the grid that ran, not the config's */
+    cJSON *j = cJSON_Parse(so);
+    char *grid = cJSON_PrintUnformatted(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "design"), "power"));
+    cr_expect_str_eq(grid, "{\"replications\":12,\"n\":[120,160],\"effect\":[0.5]}");
+    free(grid);
+    cJSON_Delete(j);
     char *text = tu_h5_text(out, "config");
     cr_assert_not_null(text);
     cr_assert_eq(tu_write_file(rec, text), 0);
