@@ -1065,29 +1065,36 @@ bool sim_queue_pop(sim_queue *q, sim_event *out)
     return true;
 }
 
+/* sim_queue_pop_until when its fast path does not apply: a tail call, so
+ * that the fast path needs no registers saved. */
+static SQ_NOINLINE bool pop_until_slow(sim_queue *q, double t, sim_event *out)
+{
+    if (!(sim_queue_peek_time(q) <= t))
+        return false;
+    return sim_queue_pop(q, out);
+}
+
 bool sim_queue_pop_until(sim_queue *q, double t, sim_event *out)
 {
-    if (q->pending == 0)
-        return false;
-    if (q->run_head < q->run_len && q->side_len == 0) {
-        /* the fast path of peek and pop in one: a live run head is earliest */
-        const qkey *k = &q->run[q->run_head];
+    /* the fast path of peek and pop in one: a live run head is earliest (an
+     * empty queue has none: the slow path answers) */
+    size_t h = q->run_head;
+    if (h < q->run_len && q->side_len == 0) {
+        const qkey *k = &q->run[h];
         idword *w = &q->ids[k->id / 64];
         uint64_t bit = UINT64_C(1) << (k->id % 64);
         if (w->live & bit) {
             double time = key_time(k);
             if (!(time <= t))
                 return false;
-            q->run_head++;
-            if (q->run_head + LIVE_AHEAD < q->run_len)
-                __builtin_prefetch(&q->ids[q->run[q->run_head + LIVE_AHEAD].id / 64]);
+            q->run_head = h + 1;
+            if (h + 1 + LIVE_AHEAD < q->run_len)
+                __builtin_prefetch(&q->ids[k[1 + LIVE_AHEAD].id / 64]);
             deliver(q, k, w, bit, out);
             return true;
         }
     }
-    if (!(sim_queue_peek_time(q) <= t))
-        return false;
-    return sim_queue_pop(q, out);
+    return pop_until_slow(q, t, out);
 }
 
 static SQ_NOINLINE double peek_slow(sim_queue *q)
