@@ -4,12 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Events ahead whose target the model is told about before the current one
- * runs: far enough for a memory fetch to complete meanwhile. */
-#ifndef PREFETCH_AHEAD
-#define PREFETCH_AHEAD 6
-#endif
-
 struct sim_engine {
     const sim_model_type *type;
     void *model;
@@ -52,16 +46,15 @@ int sim_engine_init(sim_engine *eng)
     return eng->type->init ? eng->type->init(eng->model, eng) : 0;
 }
 
-/* Runs the popped event ev: 1, or <0 on the model's error. */
+/* Runs the popped event ev: 1, or <0 on the model's error. The model is
+ * told first of the target of an event a few places later (ev->next, see
+ * SIM_QUEUE_HINT_AHEAD). */
 static int dispatch(sim_engine *eng, const sim_event *ev)
 {
     eng->now = ev->time;
     eng->events_run++;
-    if (eng->type->prefetch) {
-        uint32_t next = sim_queue_upcoming_target(eng->queue, PREFETCH_AHEAD);
-        if (next != UINT32_MAX)
-            eng->type->prefetch(eng->model, next);
-    }
+    if (ev->next != UINT32_MAX && eng->type->prefetch)
+        eng->type->prefetch(eng->model, ev->next);
     int rc = eng->type->event(eng->model, eng, ev);
     return rc < 0 ? rc : 1;
 }

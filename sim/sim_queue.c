@@ -522,6 +522,8 @@ static void rebin(sim_queue *q);
 static SQ_NOINLINE sim_event_id push_slow(sim_queue *q, double time, double d, uint32_t target,
                                           uint16_t kind)
 {
+    if (q->next_seq >> (SEQ_BITS - 1)) /* 2^47 pushes: stored seqs would become ambiguous */
+        return SIM_NO_EVENT;
     if (q->side_len >= q->side_limit) { /* buckets far too wide for the events */
         q->side_limit *= 2;
         rebin(q);
@@ -549,28 +551,32 @@ static SQ_NOINLINE sim_event_id push_slow(sim_queue *q, double time, double d, u
 
 sim_event_id sim_queue_push(sim_queue *q, double time, uint32_t target, uint16_t kind)
 {
-    if (q->next_seq >> (SEQ_BITS - 1)) /* 2^47 pushes: stored seqs would become ambiguous */
-        return SIM_NO_EVENT;
     if (!(time >= q->last_time)) /* also catches NaN */
         time = q->last_time;
     double d = (time - q->origin) * q->inv_width;
-    idword *w = &q->ids[q->cursor];
-    if (d >= q->lo_d && d < q->span_d && w->held != ~UINT64_C(0) && q->nheld < q->held_max) {
+    if (d >= q->lo_d && d < q->span_d && q->nheld < q->held_max) {
         /* common case: a level bucket with room in its block, a free id at hand */
         uint64_t tick = (uint64_t)(int64_t)d; /* 0 <= d < 2^40 */
         qbucket *bk = tick >> q->bits0 == q->blk0
                           ? &q->l0[tick & (((uint64_t)1 << q->bits0) - 1)]
                           : &q->l1[tick >> q->bits0];
         size_t fill = bk->len % BLOCK_KEYS;
-        if (fill != 0) {
+        idword *w = &q->ids[q->cursor];
+        if (fill != 0 && w->held != ~UINT64_C(0) && !(q->next_seq >> (SEQ_BITS - 1))) {
+            /* key_fill field by field, the id last: fewer values live at
+             * once, so the fast path saves no registers */
+            qkey *k = &bk->tail->keys[fill];
+            bk->len++;
+            k->time = time;
+            k->target = target;
+            k->seq_kind = (q->next_seq++ & SEQ_MASK) | (uint64_t)kind << SEQ_BITS;
+            if (fill + 4 < BLOCK_KEYS) /* the line after this key's, before it is needed */
+                __builtin_prefetch(k + 4, 1);
             unsigned b = (unsigned)__builtin_ctzll(~w->held);
+            uint32_t id = (uint32_t)(q->cursor * 64 + b);
+            k->id = id;
             w->held |= UINT64_C(1) << b;
             w->live |= UINT64_C(1) << b;
-            uint32_t id = (uint32_t)(q->cursor * 64 + b);
-            bk->len++;
-            if (fill + 4 < BLOCK_KEYS) /* the line after this key's, before it is needed */
-                __builtin_prefetch(&bk->tail->keys[fill + 4], 1);
-            key_fill(&bk->tail->keys[fill], time, q->next_seq++, target, id, kind);
             q->nheld++;
             q->pending++;
             return id;
@@ -1019,8 +1025,8 @@ static SQ_NOINLINE const qkey *take_slow(sim_queue *q)
     }
 }
 
-/* Hands the pending event of key k (id bit `bit` of word w) to *out and
- * retires its id. */
+/* Hands the pending event of key k (id bit `bit` of word w) to *out, but
+ * for the hint out->next, which the caller sets, and retires its id. */
 static inline void deliver(sim_queue *q, const qkey *k, idword *w, uint64_t bit,
                            sim_event *out)
 {
@@ -1030,7 +1036,6 @@ static inline void deliver(sim_queue *q, const qkey *k, idword *w, uint64_t bit,
     out->target = k->target;
     out->kind = (uint16_t)(k->seq_kind >> SEQ_BITS);
     out->status = EV_PENDING;
-    out->next = SIM_NO_EVENT;
     w->live &= ~bit;
     w->held &= ~bit;
     q->nheld--;
@@ -1061,6 +1066,7 @@ bool sim_queue_pop(sim_queue *q, sim_event *out)
         w->held &= ~bit; /* cancelled: its id is free now */
         q->nheld--;
     }
+    out->next = sim_queue_upcoming_target(q, SIM_QUEUE_HINT_AHEAD);
     deliver(q, k, w, bit, out);
     return true;
 }
@@ -1090,6 +1096,8 @@ bool sim_queue_pop_until(sim_queue *q, double t, sim_event *out)
             q->run_head = h + 1;
             if (h + 1 + LIVE_AHEAD < q->run_len)
                 __builtin_prefetch(&q->ids[k[1 + LIVE_AHEAD].id / 64]);
+            out->next = h + 1 + SIM_QUEUE_HINT_AHEAD < q->run_len
+                            ? k[1 + SIM_QUEUE_HINT_AHEAD].target : UINT32_MAX;
             deliver(q, k, w, bit, out);
             return true;
         }

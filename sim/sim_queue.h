@@ -39,8 +39,16 @@ typedef struct sim_event {
     uint32_t target;  /* model-defined: an agent index or a global sentinel */
     uint16_t kind;    /* model-defined event type */
     uint16_t status;  /* internal: 1 (pending) in popped events */
-    uint32_t next;    /* internal: SIM_NO_EVENT in popped events */
+    uint32_t next;    /* in popped events, a hint for prefetching: the target
+                         sim_queue_upcoming_target(q, SIM_QUEUE_HINT_AHEAD)
+                         gives after the pop */
 } sim_event;
+
+/* How many events after a popped one sim_event.next looks: far enough for a
+ * memory fetch to complete meanwhile. */
+#ifndef SIM_QUEUE_HINT_AHEAD
+#define SIM_QUEUE_HINT_AHEAD 6
+#endif
 
 typedef struct sim_queue sim_queue;
 
