@@ -62,21 +62,10 @@ static double time_ziggurat(size_t n, double *sink)
     return dt / (double)n;
 }
 
-/* The first override of a run value bench sets itself (the length, scale
- * and seed from its options, one replication, no event log), which would not
- * be used; NULL when there is none. */
-static const char *unused_run_value(const config_overrides *ov)
-{
-    static const char *const own[] = { "run", "run.years", "run.scale", "run.seed",
-                                       "run.replications", "run.event_log" };
-    for (size_t i = 0; i < ov->n; i++) {
-        size_t len = strcspn(ov->set[i], "=");
-        for (size_t k = 0; k < sizeof own / sizeof *own; k++)
-            if (strlen(own[k]) == len && !strncmp(ov->set[i], own[k], len))
-                return ov->set[i];
-    }
-    return NULL;
-}
+/* The run values bench sets itself (the length, scale and seed from its
+ * options, one replication, no event log): a --set of one would not be used. */
+static const char *const bench_run_values[] = { "run", "run.years", "run.scale", "run.seed",
+                                                "run.replications", "run.event_log" };
 
 int cmd_bench(int argc, char **argv)
 {
@@ -141,7 +130,8 @@ int cmd_bench(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    const char *unused = unused_run_value(&ov);
+    const char *unused = config_overrides_find(&ov, bench_run_values,
+                                               sizeof bench_run_values / sizeof *bench_run_values);
     if (unused) {
         fprintf(stderr, "ipsim bench: --set %s: bench takes the run's length, scale and seed "
                         "from --years, --scale and --seed and runs one replication without an "

@@ -19,6 +19,18 @@ int config_overrides_add(config_overrides *ov, const char *set)
     return 0;
 }
 
+const char *config_overrides_find(const config_overrides *ov, const char *const *paths,
+                                  size_t n)
+{
+    for (size_t i = 0; i < ov->n; i++) {
+        size_t len = strcspn(ov->set[i], "=");
+        for (size_t k = 0; k < n; k++)
+            if (strlen(paths[k]) == len && !strncmp(ov->set[i], paths[k], len))
+                return ov->set[i];
+    }
+    return NULL;
+}
+
 /* True when every number in v is finite (JSON text such as 1e999 reads as
  * infinity). */
 static bool finite_numbers(const cJSON *v)

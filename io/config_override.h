@@ -32,6 +32,11 @@ typedef struct config_overrides {
  * already there. */
 int config_overrides_add(config_overrides *ov, const char *set);
 
+/* The first override whose PATH is one of the n `paths` (for a command that
+ * sets those values itself and must refuse them); NULL when there is none. */
+const char *config_overrides_find(const config_overrides *ov, const char *const *paths,
+                                  size_t n);
+
 /* The resolved config text with the n overrides applied, as one line of JSON
  * into *text (heap; the caller frees). CONFIG_OK; CONFIG_INVALID with the
  * reason, naming the override, in err; CONFIG_NOMEM. */

@@ -1264,6 +1264,9 @@ Test(viz_cli, bad_input_exits_2_with_a_message)
         { "--set policies[2].programme.fidelity.score=600",
           "built-in default with --set: policies[2].programme.fidelity.score: 600 is outside "
           "25..125" },
+        { "--set run.scale=0.1", "ipsim viz: --set run.scale=0.1: the demo sizes its scene from "
+                                 "--people" },
+        { "--set run.replications=3", "ipsim viz: --set run.replications=3: the demo" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char out[4096];

@@ -290,8 +290,21 @@ typedef struct viz_app {
     double toast_until;       /* seconds (now_seconds) */
 } viz_app;
 
+/* The run values the demo sets itself (the scale from --people, one
+ * replication, no event log): a --set of one would not be used. */
+static const char *const viz_run_values[] = { "run", "run.scale", "run.replications",
+                                              "run.event_log" };
+
 static int app_load(viz_app *app)
 {
+    const char *unused = config_overrides_find(&app->opt.overrides, viz_run_values,
+                                               sizeof viz_run_values / sizeof *viz_run_values);
+    if (unused) {
+        fprintf(stderr, "ipsim viz: --set %s: the demo sizes its scene from --people and runs "
+                        "one replication without an event log (run.years and run.seed can be "
+                        "set one by one)\n", unused);
+        return VIZ_EXIT_USAGE;
+    }
     int rc = config_load_overridden(app->opt.config, &app->opt.overrides, &app->cfg, stderr);
     if (rc != CONFIG_OK)
         return rc == CONFIG_NOMEM ? VIZ_EXIT_FAIL : VIZ_EXIT_USAGE;
