@@ -235,7 +235,7 @@ race_hazard_capped(claimant_run *run, race *r, person *x, uint64_t pkey, const h
     double target = e / ratio; /* the draw's share of cumulative hazard */
     if (target > cap)
         return;
-    race_enter(r, now + wait + (ratio > 0 ? hazard_spend(h, age, target) : INFINITY), kind);
+    race_enter(r, now + wait + hazard_residual(h, age, e, ratio), kind);
 }
 
 static inline __attribute__((always_inline)) void

@@ -50,11 +50,6 @@ double hazard_cumulative(const hazard *h, double d)
     }
 }
 
-double hazard_residual(const hazard *h, double age, double e, double ratio)
-{
-    return ratio > 0 ? hazard_spend(h, age, e / ratio) : INFINITY;
-}
-
 double hazard_spend_shaped(const hazard *h, double age, double target)
 {
     if (age < 0)

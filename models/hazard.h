@@ -20,20 +20,24 @@ void hazard_init_exponential(hazard *h, double rate_per_day);
 /* Cumulative hazard H(d) at duration d days (ratio 1). */
 double hazard_cumulative(const hazard *h, double d);
 
-/* Residual time (days) until the event, as above. +INFINITY when the hazard
- * never fires (shape none, zero rate, or E/m beyond a final zero piece). */
-double hazard_residual(const hazard *h, double age, double e, double ratio);
-
-/* The same for a ratio already applied: days from clock age `age` until the
- * cumulative hazard (ratio 1) has grown by `target` = E/m. Inline for the
- * exponential shape (the hot path of the claimant model), out of line for
- * the others. */
+/* Days from clock age `age` until the cumulative hazard (ratio 1) has grown
+ * by `target` = E/m, +INFINITY when the hazard never fires (shape none, zero
+ * rate, or a target beyond a final zero piece). Inline for the exponential
+ * shape (the hot path of the claimant model), out of line for the others. */
 double hazard_spend_shaped(const hazard *h, double age, double target);
 static inline double hazard_spend(const hazard *h, double age, double target)
 {
     if (h->shape == HAZ_EXPONENTIAL)
         return h->rate > 0 ? target / h->rate : INFINITY;
     return hazard_spend_shaped(h, age, target);
+}
+
+/* Residual time (days) until the event, as above: hazard_spend of the
+ * target E/m, +INFINITY also for a ratio m that is not positive. Inline, as
+ * the claimant model draws every hazard through it. */
+static inline double hazard_residual(const hazard *h, double age, double e, double ratio)
+{
+    return ratio > 0 ? hazard_spend(h, age, e / ratio) : INFINITY;
 }
 
 /* Product of the covariate hazard ratios for one person. */
