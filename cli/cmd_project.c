@@ -118,15 +118,9 @@ static void sensitivity_tables(FILE *f, const proj_config *pc, const proj_result
         fprintf(f, "\n");
         for (size_t k = 0; k < u->nparams; k++) {
             fprintf(f, "%-*s", head, u->param[k].name);
-            for (size_t d = 0; d < pc->ndiffs; d++) {
-                char cell[32];
-                double v = rho[(k * pc->ndiffs + d) * N_PI + ind];
-                if (isnan(v))
-                    snprintf(cell, sizeof cell, "n/a");
-                else
-                    snprintf(cell, sizeof cell, "%+.2f", v);
-                report_cell(f, cell, diff_width, d + 1 == pc->ndiffs);
-            }
+            for (size_t d = 0; d < pc->ndiffs; d++)
+                report_rho_cell(f, rho[(k * pc->ndiffs + d) * N_PI + ind], diff_width,
+                                d + 1 == pc->ndiffs);
             fprintf(f, "\n");
         }
     }

@@ -93,6 +93,16 @@ void report_cell(FILE *f, const char *text, int width, bool last)
         fprintf(f, "  %-*s", width, text);
 }
 
+void report_rho_cell(FILE *f, double rho, int width, bool last)
+{
+    char cell[32];
+    if (isnan(rho))
+        snprintf(cell, sizeof cell, "n/a");
+    else
+        snprintf(cell, sizeof cell, "%+.2f", rho);
+    report_cell(f, cell, width, last);
+}
+
 /* Prints rows [from, to): labels padded to the widest label, columns to
  * their widest cell, two spaces between, nothing after the last cell. */
 static void table_print(FILE *f, const table *t, size_t from, size_t to, int head,
@@ -220,15 +230,8 @@ static void sensitivity_table(FILE *f, const report_info *info, int head, const 
     fprintf(f, "\n");
     for (size_t k = 0; k < u->nparams; k++) {
         fprintf(f, "%-*s", head, u->param[k].name);
-        for (size_t p = 1; p < np; p++) {
-            char cell[32];
-            double v = info->rank_corr[k * np + p];
-            if (isnan(v))
-                snprintf(cell, sizeof cell, "n/a");
-            else
-                snprintf(cell, sizeof cell, "%+.2f", v);
-            report_cell(f, cell, width[p - 1], p + 1 == np);
-        }
+        for (size_t p = 1; p < np; p++)
+            report_rho_cell(f, info->rank_corr[k * np + p], width[p - 1], p + 1 == np);
         fprintf(f, "\n");
     }
 }

@@ -47,6 +47,10 @@ void report_few_replications(FILE *f, size_t reps, const char *what, const char 
  * unless it is the last of its line (no trailing spaces). */
 void report_cell(FILE *f, const char *text, int width, bool last);
 
+/* report_cell of a rank correlation rho: signed with two decimals, "n/a"
+ * when it is undefined (NaN). */
+void report_rho_cell(FILE *f, double rho, int width, bool last);
+
 /* Prints a cJSON tree (formatted) and a newline, then deletes it. */
 void report_print_json(FILE *f, cJSON *tree);
 
