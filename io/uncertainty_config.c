@@ -120,15 +120,9 @@ static void read_paths(jc_ctx *ctx, const cJSON *o, const char *p, unc_param *x)
                                      "policies[2].programme.effects.job_finding", list);
     if (n == 0)
         return;
-    char q[JPATH_LEN];
-    jc_join(q, sizeof q, p, "path");
-    const cJSON *path = cJSON_GetObjectItemCaseSensitive(o, "path");
     for (size_t k = 0; k < n; k++) {
         char qk[JPATH_LEN];
-        if (cJSON_IsString(path))
-            snprintf(qk, sizeof qk, "%s", q);
-        else
-            snprintf(qk, sizeof qk, "%s[%zu]", q, k);
+        config_tree_path_item(qk, sizeof qk, o, p, k);
         if (!cJSON_IsString(list[k]) || !list[k]->valuestring[0]
             || strlen(list[k]->valuestring) >= UNC_PATH_LEN) {
             jc_error(ctx, qk, "expected a JSON path string of 1 to %d characters",
