@@ -39,8 +39,9 @@ static bool takes_key(unc_kind k, const char *key)
 /* The distribution of entry o (at p) into *x. */
 static void read_distribution(jc_ctx *ctx, const cJSON *o, const char *p, unc_param *x)
 {
-    static const char *const kinds[N_UNC_KIND] = { "normal", "lognormal", "uniform", "beta",
-                                                   "gamma" };
+    const char *kinds[N_UNC_KIND];
+    for (int k = 0; k < N_UNC_KIND; k++)
+        kinds[k] = unc_kind_name((unc_kind)k);
     int kind = -1;
     if (!jc_enum(ctx, o, p, "distribution", kinds, N_UNC_KIND, true, &kind))
         return;
