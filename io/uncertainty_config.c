@@ -241,8 +241,9 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
         return -1;
     bool paths_ok = true;
     /* the number each path names: two spellings of one path
-     * ("policies[02]...", "policies[2]programme...") name the same number */
-    const cJSON *named[UNC_MAX_PARAMS][UNC_MAX_TIED] = { { NULL } };
+     * ("policies[02]...", "policies[2]programme...") name the same number;
+     * the probes below write their values there */
+    cJSON *named[UNC_MAX_PARAMS][UNC_MAX_TIED] = { { NULL } };
     for (size_t i = 0; i < u->nparams; i++) {
         const unc_param *x = &u->param[i];
         for (size_t k = 0; k < x->npaths; k++) {
@@ -260,7 +261,7 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                          path);
                 ok = false;
             } else {
-                const cJSON *node = config_tree_find(tree, path, why, sizeof why);
+                cJSON *node = config_tree_find(tree, path, why, sizeof why);
                 if (!node) {
                     jc_error(ctx, q, "unknown parameter path '%s': %s", path, why);
                     ok = false;
@@ -290,13 +291,11 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
     int rc = 0;
     for (size_t i = 0; paths_ok && rc == 0 && i < u->nparams; i++) {
         const unc_param *x = &u->param[i];
-        char q[JPATH_LEN], why[8];
+        char q[JPATH_LEN];
         snprintf(q, sizeof q, "uncertainty.parameters[%zu]", i);
         double keep[UNC_MAX_TIED]; /* each path's own value, restored after the probes */
-        for (size_t k = 0; k < x->npaths; k++) {
-            const cJSON *node = config_tree_find(tree, x->path[k], why, sizeof why);
-            keep[k] = node ? node->valuedouble : 0;
-        }
+        for (size_t k = 0; k < x->npaths; k++)
+            keep[k] = named[i][k]->valuedouble;
         const double at[2] = { UNC_CHECK_QUANTILE, 1 - UNC_CHECK_QUANTILE };
         for (int e = 0; e < 2 && rc == 0; e++) {
             double v = value_of(x, unc_quantile(&x->dist, at[e]));
@@ -305,7 +304,8 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                                  "lower..upper leaves no probability", x->distribution);
                 break;
             }
-            set_value(tree, x, v);
+            for (size_t k = 0; k < x->npaths; k++)
+                cJSON_SetNumberValue(named[i][k], v);
             ipsim_config probe;
             char msg[512];
             int lr = config_tree_load(tree, config_name, &probe, msg, sizeof msg);
@@ -321,11 +321,8 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                          x->round || !strstr(msg, "not a whole number")
                              ? "" : ", and give \"round\": true for a count");
         }
-        for (size_t k = 0; k < x->npaths; k++) {
-            cJSON *node = config_tree_find(tree, x->path[k], why, sizeof why);
-            if (node)
-                cJSON_SetNumberValue(node, keep[k]);
-        }
+        for (size_t k = 0; k < x->npaths; k++)
+            cJSON_SetNumberValue(named[i][k], keep[k]);
     }
     cJSON_Delete(tree);
     return rc;
