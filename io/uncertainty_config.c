@@ -330,27 +330,22 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
 
 void uncertainty_plan_clear(unc_plan *plan)
 {
-    free(plan->tree_text);
+    cJSON_Delete(plan->tree);
     free(plan->values);
     free(plan->params);
     memset(plan, 0, sizeof *plan);
 }
 
-/* Replication rep's config, read from the plan's tree with its values. */
-static int load_replication(const unc_plan *plan, size_t rep, ipsim_config *cfg, char *err,
+/* Replication rep's config, read from the plan's tree with its values
+ * written in (over the previous replication's: every path is written). */
+static int load_replication(unc_plan *plan, size_t rep, ipsim_config *cfg, char *err,
                             size_t errlen)
 {
-    cJSON *tree = cJSON_Parse(plan->tree_text);
-    if (!tree) {
-        snprintf(err, errlen, "out of memory");
-        return CONFIG_NOMEM;
-    }
     const unc_section *u = plan->u;
     for (size_t i = 0; i < u->nparams; i++)
-        set_value(tree, &u->param[i], plan->values[rep * u->nparams + i]);
+        set_value(plan->tree, &u->param[i], plan->values[rep * u->nparams + i]);
     char msg[512];
-    int rc = config_tree_load(tree, plan->name, cfg, msg, sizeof msg);
-    cJSON_Delete(tree);
+    int rc = config_tree_load(plan->tree, plan->name, cfg, msg, sizeof msg);
     if (rc == CONFIG_NOMEM)
         snprintf(err, errlen, "out of memory");
     else if (rc != CONFIG_OK)
@@ -371,12 +366,10 @@ int uncertainty_plan(unc_plan *plan, const struct ipsim_config *cfg, size_t reps
     plan->u = u;
     plan->reps = reps;
     snprintf(plan->name, sizeof plan->name, "%s", config_name);
-    cJSON *tree = tree_without_section(resolved_json);
-    plan->tree_text = tree ? jc_print(tree, false) : NULL;
-    cJSON_Delete(tree);
+    plan->tree = tree_without_section(resolved_json);
     plan->values = reps ? malloc(reps * u->nparams * sizeof *plan->values) : NULL;
     plan->params = reps ? malloc(reps * sizeof *plan->params) : NULL;
-    if (!plan->tree_text || (reps && (!plan->values || !plan->params))) {
+    if (!plan->tree || (reps && (!plan->values || !plan->params))) {
         uncertainty_plan_clear(plan);
         snprintf(err, errlen, "out of memory");
         return CONFIG_NOMEM;
