@@ -226,15 +226,11 @@ static void read_param(jc_ctx *ctx, const cJSON *o, const char *p, calib_spec *s
                                      "population.inflow.cases_per_year[1][1]", list);
     if (n == 0)
         return;
-    const cJSON *path = cJSON_GetObjectItemCaseSensitive(o, "path");
     jc_join(q, sizeof q, p, "path");
     bool ok = true;
     for (size_t k = 0; k < n; k++) {
         char qk[PATH_LEN];
-        if (cJSON_IsString(path))
-            snprintf(qk, sizeof qk, "%s", q);
-        else
-            snprintf(qk, sizeof qk, "%s[%zu]", q, k);
+        config_tree_path_item(qk, sizeof qk, o, p, k);
         if (!cJSON_IsString(list[k]) || strlen(list[k]->valuestring) >= sizeof cp->path[0]) {
             jc_error(ctx, qk, "expected a JSON path string of at most %zu characters",
                      sizeof cp->path[0] - 1);

@@ -282,6 +282,13 @@ int config_overrides_check_drawn(const ipsim_config *cfg, char *err, size_t errl
         snprintf(err, errlen, "out of memory");
         return CONFIG_NOMEM;
     }
+    /* the number each drawn path names, found once for all the overrides */
+    const cJSON *drawn_at[UNC_MAX_PARAMS][UNC_MAX_TIED];
+    for (size_t i = 0; i < u->nparams; i++)
+        for (size_t k = 0; k < u->param[i].npaths; k++) {
+            char why[8];
+            drawn_at[i][k] = config_tree_find(tree, u->param[i].path[k], why, sizeof why);
+        }
     int rc = CONFIG_OK;
     for (const char *set = cfg->overrides; rc == CONFIG_OK && *set;) {
         size_t n = strcspn(set, "\n"), plen = strcspn(set, "=");
@@ -291,7 +298,7 @@ int config_overrides_check_drawn(const ipsim_config *cfg, char *err, size_t errl
         for (size_t i = 0; node && rc == CONFIG_OK && i < u->nparams; i++)
             for (size_t k = 0; rc == CONFIG_OK && k < u->param[i].npaths; k++) {
                 const char *drawn = u->param[i].path[k];
-                const cJSON *target = config_tree_find(tree, drawn, why, sizeof why);
+                const cJSON *target = drawn_at[i][k];
                 if (!target || !holds(node, target))
                     continue;
                 char what[UNC_PATH_LEN + 16];

@@ -154,6 +154,17 @@ size_t config_tree_path_list(jc_ctx *ctx, const cJSON *o, const char *p, size_t 
     return n;
 }
 
+const char *config_tree_path_item(char *buf, size_t len, const cJSON *o, const char *p,
+                                  size_t k)
+{
+    jc_join(buf, len, p, "path");
+    if (len > 0 && !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "path"))) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "[%zu]", k);
+    }
+    return buf;
+}
+
 int config_tree_load(const cJSON *tree, const char *name, ipsim_config *cfg, char *err,
                      size_t errlen)
 {

@@ -32,6 +32,12 @@ int config_tree_set(cJSON *root, const char *path, cJSON *value, char *why, size
 size_t config_tree_path_list(jc_ctx *ctx, const cJSON *o, const char *p, size_t max,
                              const char *example, const cJSON **list);
 
+/* The JSON path of item k of what config_tree_path_list found in object o
+ * (at JSON path p), for messages, into buf (len bytes): "p.path" for a
+ * single path string, "p.path[k]" for an item of a list. Returns buf. */
+const char *config_tree_path_item(char *buf, size_t len, const cJSON *o, const char *p,
+                                  size_t k);
+
 /* Loads the tree's current text as a config named `name` into *cfg.
  * CONFIG_OK; CONFIG_INVALID with the first problem (without the location in
  * the edited text) in err; or CONFIG_NOMEM. */

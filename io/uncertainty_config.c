@@ -39,8 +39,9 @@ static bool takes_key(unc_kind k, const char *key)
 /* The distribution of entry o (at p) into *x. */
 static void read_distribution(jc_ctx *ctx, const cJSON *o, const char *p, unc_param *x)
 {
-    static const char *const kinds[N_UNC_KIND] = { "normal", "lognormal", "uniform", "beta",
-                                                   "gamma" };
+    const char *kinds[N_UNC_KIND];
+    for (int k = 0; k < N_UNC_KIND; k++)
+        kinds[k] = unc_kind_name((unc_kind)k);
     int kind = -1;
     if (!jc_enum(ctx, o, p, "distribution", kinds, N_UNC_KIND, true, &kind))
         return;
@@ -120,15 +121,9 @@ static void read_paths(jc_ctx *ctx, const cJSON *o, const char *p, unc_param *x)
                                      "policies[2].programme.effects.job_finding", list);
     if (n == 0)
         return;
-    char q[JPATH_LEN];
-    jc_join(q, sizeof q, p, "path");
-    const cJSON *path = cJSON_GetObjectItemCaseSensitive(o, "path");
     for (size_t k = 0; k < n; k++) {
         char qk[JPATH_LEN];
-        if (cJSON_IsString(path))
-            snprintf(qk, sizeof qk, "%s", q);
-        else
-            snprintf(qk, sizeof qk, "%s[%zu]", q, k);
+        config_tree_path_item(qk, sizeof qk, o, p, k);
         if (!cJSON_IsString(list[k]) || !list[k]->valuestring[0]
             || strlen(list[k]->valuestring) >= UNC_PATH_LEN) {
             jc_error(ctx, qk, "expected a JSON path string of 1 to %d characters",
@@ -246,8 +241,9 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
         return -1;
     bool paths_ok = true;
     /* the number each path names: two spellings of one path
-     * ("policies[02]...", "policies[2]programme...") name the same number */
-    const cJSON *named[UNC_MAX_PARAMS][UNC_MAX_TIED] = { { NULL } };
+     * ("policies[02]...", "policies[2]programme...") name the same number;
+     * the probes below write their values there */
+    cJSON *named[UNC_MAX_PARAMS][UNC_MAX_TIED] = { { NULL } };
     for (size_t i = 0; i < u->nparams; i++) {
         const unc_param *x = &u->param[i];
         for (size_t k = 0; k < x->npaths; k++) {
@@ -265,7 +261,7 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                          path);
                 ok = false;
             } else {
-                const cJSON *node = config_tree_find(tree, path, why, sizeof why);
+                cJSON *node = config_tree_find(tree, path, why, sizeof why);
                 if (!node) {
                     jc_error(ctx, q, "unknown parameter path '%s': %s", path, why);
                     ok = false;
@@ -295,13 +291,11 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
     int rc = 0;
     for (size_t i = 0; paths_ok && rc == 0 && i < u->nparams; i++) {
         const unc_param *x = &u->param[i];
-        char q[JPATH_LEN], why[8];
+        char q[JPATH_LEN];
         snprintf(q, sizeof q, "uncertainty.parameters[%zu]", i);
         double keep[UNC_MAX_TIED]; /* each path's own value, restored after the probes */
-        for (size_t k = 0; k < x->npaths; k++) {
-            const cJSON *node = config_tree_find(tree, x->path[k], why, sizeof why);
-            keep[k] = node ? node->valuedouble : 0;
-        }
+        for (size_t k = 0; k < x->npaths; k++)
+            keep[k] = named[i][k]->valuedouble;
         const double at[2] = { UNC_CHECK_QUANTILE, 1 - UNC_CHECK_QUANTILE };
         for (int e = 0; e < 2 && rc == 0; e++) {
             double v = value_of(x, unc_quantile(&x->dist, at[e]));
@@ -310,7 +304,8 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                                  "lower..upper leaves no probability", x->distribution);
                 break;
             }
-            set_value(tree, x, v);
+            for (size_t k = 0; k < x->npaths; k++)
+                cJSON_SetNumberValue(named[i][k], v);
             ipsim_config probe;
             char msg[512];
             int lr = config_tree_load(tree, config_name, &probe, msg, sizeof msg);
@@ -326,11 +321,8 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
                          x->round || !strstr(msg, "not a whole number")
                              ? "" : ", and give \"round\": true for a count");
         }
-        for (size_t k = 0; k < x->npaths; k++) {
-            cJSON *node = config_tree_find(tree, x->path[k], why, sizeof why);
-            if (node)
-                cJSON_SetNumberValue(node, keep[k]);
-        }
+        for (size_t k = 0; k < x->npaths; k++)
+            cJSON_SetNumberValue(named[i][k], keep[k]);
     }
     cJSON_Delete(tree);
     return rc;
@@ -338,27 +330,22 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
 
 void uncertainty_plan_clear(unc_plan *plan)
 {
-    free(plan->tree_text);
+    cJSON_Delete(plan->tree);
     free(plan->values);
     free(plan->params);
     memset(plan, 0, sizeof *plan);
 }
 
-/* Replication rep's config, read from the plan's tree with its values. */
-static int load_replication(const unc_plan *plan, size_t rep, ipsim_config *cfg, char *err,
+/* Replication rep's config, read from the plan's tree with its values
+ * written in (over the previous replication's: every path is written). */
+static int load_replication(unc_plan *plan, size_t rep, ipsim_config *cfg, char *err,
                             size_t errlen)
 {
-    cJSON *tree = cJSON_Parse(plan->tree_text);
-    if (!tree) {
-        snprintf(err, errlen, "out of memory");
-        return CONFIG_NOMEM;
-    }
     const unc_section *u = plan->u;
     for (size_t i = 0; i < u->nparams; i++)
-        set_value(tree, &u->param[i], plan->values[rep * u->nparams + i]);
+        set_value(plan->tree, &u->param[i], plan->values[rep * u->nparams + i]);
     char msg[512];
-    int rc = config_tree_load(tree, plan->name, cfg, msg, sizeof msg);
-    cJSON_Delete(tree);
+    int rc = config_tree_load(plan->tree, plan->name, cfg, msg, sizeof msg);
     if (rc == CONFIG_NOMEM)
         snprintf(err, errlen, "out of memory");
     else if (rc != CONFIG_OK)
@@ -379,12 +366,10 @@ int uncertainty_plan(unc_plan *plan, const struct ipsim_config *cfg, size_t reps
     plan->u = u;
     plan->reps = reps;
     snprintf(plan->name, sizeof plan->name, "%s", config_name);
-    cJSON *tree = tree_without_section(resolved_json);
-    plan->tree_text = tree ? jc_print(tree, false) : NULL;
-    cJSON_Delete(tree);
+    plan->tree = tree_without_section(resolved_json);
     plan->values = reps ? malloc(reps * u->nparams * sizeof *plan->values) : NULL;
     plan->params = reps ? malloc(reps * sizeof *plan->params) : NULL;
-    if (!plan->tree_text || (reps && (!plan->values || !plan->params))) {
+    if (!plan->tree || (reps && (!plan->values || !plan->params))) {
         uncertainty_plan_clear(plan);
         snprintf(err, errlen, "out of memory");
         return CONFIG_NOMEM;

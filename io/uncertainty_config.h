@@ -59,7 +59,8 @@ int uncertainty_check(jc_ctx *ctx, const char *resolved_json, const char *config
 /* The drawn values of replications 0..reps-1 of a scenario. */
 typedef struct unc_plan {
     const unc_section *u;
-    char *tree_text;        /* the resolved config without its "uncertainty" section */
+    cJSON *tree;            /* the resolved config without its "uncertainty" section
+                             * (the last replication's values written in) */
     char name[512];         /* the config's name, for messages */
     size_t reps;
     double *values;         /* reps x u->nparams, row-major */

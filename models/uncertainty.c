@@ -24,14 +24,6 @@ const char *unc_kind_name(unc_kind k)
     return (unsigned)k < N_UNC_KIND ? kind_names[k] : "?";
 }
 
-int unc_kind_from_name(const char *name)
-{
-    for (int k = 0; k < N_UNC_KIND; k++)
-        if (!strcmp(name, kind_names[k]))
-            return k;
-    return -1;
-}
-
 int unc_beta_from_moments(double mean, double sd, double *alpha, double *beta)
 {
     double v = sd * sd;

@@ -30,9 +30,8 @@ typedef struct unc_dist {
                            * (-INFINITY, +INFINITY: none) */
 } unc_dist;
 
-/* "normal", "lognormal", "uniform", "beta", "gamma"; -1 for another name. */
+/* "normal", "lognormal", "uniform", "beta", "gamma"; "?" for another kind. */
 const char *unc_kind_name(unc_kind k);
-int unc_kind_from_name(const char *name);
 
 /* Largest alpha + beta of a beta distribution (sd^2 = mean (1 - mean) /
  * (alpha + beta + 1)): beyond it GSL's beta distribution function loses its
