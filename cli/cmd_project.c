@@ -243,9 +243,8 @@ static cJSON *sensitivity_json(const proj_config *pc, const proj_result *r, cons
     cJSON_AddNumberToObject(o, "year", r->first_year + (double)r->nyears - 1);
     cJSON *by = cJSON_AddObjectToObject(o, "by_difference");
     for (size_t d = 0; by && d < pc->ndiffs; d++) {
-        char name[80];
-        snprintf(name, sizeof name, "%s_minus_%s", mp->policy[pc->diff_a[d]].name,
-                 mp->policy[pc->diff_b[d]].name);
+        char name[PROJ_DIFF_NAME_LEN];
+        proj_diff_name(name, sizeof name, mp, pc->diff_a[d], pc->diff_b[d]);
         cJSON *dd = cJSON_AddObjectToObject(by, name);
         for (size_t k = 0; dd && k < plan->u->nparams; k++) {
             cJSON *pk = cJSON_AddObjectToObject(dd, plan->u->param[k].name);
@@ -296,9 +295,8 @@ static cJSON *result_json(const proj_config *pc, const proj_result *r, const unc
         cJSON_AddItemToObject(sc, mp->policy[p].name, block_json(r, p, -1));
     cJSON *df = cJSON_AddObjectToObject(o, "differences");
     for (size_t d = 0; df && d < pc->ndiffs; d++) {
-        char name[80];
-        snprintf(name, sizeof name, "%s_minus_%s", mp->policy[pc->diff_a[d]].name,
-                 mp->policy[pc->diff_b[d]].name);
+        char name[PROJ_DIFF_NAME_LEN];
+        proj_diff_name(name, sizeof name, mp, pc->diff_a[d], pc->diff_b[d]);
         cJSON_AddItemToObject(df, name, block_json(r, pc->diff_a[d], (long)pc->diff_b[d]));
     }
     return o;

@@ -50,11 +50,10 @@ static int write_rank_correlation(hid_t f, const proj_config *pc, const proj_res
     if (g < 0)
         return -1;
     const model_params *mp = &pc->cfg.model;
-    char names[PROJ_MAX_DIFFS][80];
+    char names[PROJ_MAX_DIFFS][PROJ_DIFF_NAME_LEN];
     const char *dn[PROJ_MAX_DIFFS], *ind[N_PI];
     for (size_t d = 0; d < pc->ndiffs; d++) {
-        snprintf(names[d], sizeof names[d], "%s_minus_%s", mp->policy[pc->diff_a[d]].name,
-                 mp->policy[pc->diff_b[d]].name);
+        proj_diff_name(names[d], sizeof names[d], mp, pc->diff_a[d], pc->diff_b[d]);
         dn[d] = names[d];
     }
     for (int i = 0; i < N_PI; i++)
@@ -161,9 +160,8 @@ int h5proj_write(const h5out_target *t, const proj_config *pc, const proj_result
         rc = -1;
     hid_t dg = h5u_group(g, "differences");
     for (size_t d = 0; d < pc->ndiffs && dg >= 0; d++) {
-        char name[80];
-        snprintf(name, sizeof name, "%s_minus_%s", mp->policy[pc->diff_a[d]].name,
-                 mp->policy[pc->diff_b[d]].name);
+        char name[PROJ_DIFF_NAME_LEN];
+        proj_diff_name(name, sizeof name, mp, pc->diff_a[d], pc->diff_b[d]);
         hid_t pg = h5u_group(dg, name);
         if (pg < 0) {
             rc = -1;

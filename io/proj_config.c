@@ -75,12 +75,11 @@ static void read_differences(jc_ctx *ctx, const cJSON *o, proj_config *pc)
             /* each difference is the HDF5 group "A_minus_B": two that give one
              * name (the same pair, or names containing "_minus_") would
              * collide when the file is written, after the whole run */
-            char name[2 * sizeof mp->policy[0].name + 8], other[sizeof name];
-            snprintf(name, sizeof name, "%s_minus_%s", sa, sb);
+            char name[PROJ_DIFF_NAME_LEN], other[PROJ_DIFF_NAME_LEN];
+            proj_diff_name(name, sizeof name, mp, (size_t)ia, (size_t)ib);
             for (size_t k = 0; k < pc->ndiffs; k++) {
-                snprintf(other, sizeof other, "%s_minus_%s", mp->policy[pc->diff_a[k]].name,
-                         mp->policy[pc->diff_b[k]].name);
-                if (strcmp(name, other) != 0)
+                if (strcmp(name, proj_diff_name(other, sizeof other, mp, pc->diff_a[k],
+                                                pc->diff_b[k])) != 0)
                     continue;
                 if (pc->diff_a[k] == (size_t)ia && pc->diff_b[k] == (size_t)ib)
                     jc_error(ctx, p, "'%s' minus '%s' is already projection.differences[%zu]",
@@ -210,6 +209,12 @@ int proj_config_load_text(const char *name, const char *text, size_t len, proj_c
 {
     jc_sink sink = { err, NULL };
     return proj_config_load_text_to(name, text, len, pc, &sink);
+}
+
+const char *proj_diff_name(char *buf, size_t len, const model_params *mp, size_t a, size_t b)
+{
+    snprintf(buf, len, "%s_minus_%s", mp->policy[a].name, mp->policy[b].name);
+    return buf;
 }
 
 void proj_config_clear(proj_config *pc)

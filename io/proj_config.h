@@ -38,4 +38,12 @@ int proj_config_load_text_to(const char *name, const char *text, size_t len, pro
                              const jc_sink *sink);
 void proj_config_clear(proj_config *pc);
 
+/* Room for the name of a difference. */
+#define PROJ_DIFF_NAME_LEN (2 * sizeof ((policy_params *)0)->name + 8)
+
+/* The name of the difference of policies a minus b of mp, "A_minus_B": its
+ * HDF5 group and JSON key. Written into buf (PROJ_DIFF_NAME_LEN bytes), which
+ * it returns. */
+const char *proj_diff_name(char *buf, size_t len, const model_params *mp, size_t a, size_t b);
+
 #endif
